@@ -1,0 +1,3 @@
+//! Getting token sequences into tensors: padding and masks.
+
+pub mod batch;

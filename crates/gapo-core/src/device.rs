@@ -1,0 +1,166 @@
+//! The backend is chosen at run time. `cpu` is burn's pure-Rust `flex` backend and is always compiled;
+//! `wgpu` (native Vulkan/Metal/DX12) and `cuda` exist only when the build enabled their cargo features, and
+//! `webgpu` only in the browser build. Asking for a backend the build lacks is an error that says which
+//! feature to enable, never a panic.
+
+use crate::error::{GapoError, Result};
+use burn::tensor::Device;
+use std::fmt;
+use std::str::FromStr;
+
+/// Which backend to run on, as the user names it (`--device cpu|wgpu|cuda|webgpu`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BackendChoice {
+    /// burn's pure-Rust CPU backend (`flex`): native and wasm, always available.
+    #[default]
+    Cpu,
+    /// Native wgpu (Vulkan/Metal/DX12). Cargo feature `wgpu`.
+    Wgpu,
+    /// The browser's WebGPU. Cargo feature `webgpu`; initialised asynchronously (see `init_webgpu`).
+    WebGpu,
+    /// NVIDIA CUDA. Cargo feature `cuda`.
+    Cuda,
+}
+
+impl BackendChoice {
+    pub const ALL: [BackendChoice; 4] = [Self::Cpu, Self::Wgpu, Self::WebGpu, Self::Cuda];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Cpu => "cpu",
+            Self::Wgpu => "wgpu",
+            Self::WebGpu => "webgpu",
+            Self::Cuda => "cuda",
+        }
+    }
+
+    /// The cargo feature of `gapo-core` (and of the `gapo` CLI) that compiles this backend in.
+    pub fn cargo_feature(self) -> &'static str {
+        match self {
+            Self::Cpu => "flex",
+            Self::Wgpu => "wgpu",
+            Self::WebGpu => "webgpu",
+            Self::Cuda => "cuda",
+        }
+    }
+
+    /// Whether this build has the backend compiled in.
+    pub fn compiled(self) -> bool {
+        match self {
+            Self::Cpu => cfg!(feature = "flex"),
+            Self::Wgpu => cfg!(feature = "wgpu") && !cfg!(target_family = "wasm"),
+            Self::WebGpu => cfg!(feature = "webgpu") && cfg!(target_family = "wasm"),
+            Self::Cuda => cfg!(feature = "cuda"),
+        }
+    }
+
+    /// The backends this build can run on.
+    pub fn compiled_backends() -> Vec<BackendChoice> {
+        Self::ALL.into_iter().filter(|b| b.compiled()).collect()
+    }
+}
+
+impl fmt::Display for BackendChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for BackendChoice {
+    type Err = GapoError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cpu" | "flex" => Ok(Self::Cpu),
+            "wgpu" => Ok(Self::Wgpu),
+            "webgpu" => Ok(Self::WebGpu),
+            "cuda" => Ok(Self::Cuda),
+            other => Err(GapoError::Device {
+                device: other.to_string(),
+                message: "unknown backend; expected one of cpu, wgpu, webgpu, cuda".into(),
+            }),
+        }
+    }
+}
+
+fn not_compiled(choice: BackendChoice) -> GapoError {
+    let hint = match choice {
+        BackendChoice::WebGpu => "webgpu runs only in the browser build (web/)".to_string(),
+        _ => format!(
+            "this build was compiled without it; rebuild with `--features {}`",
+            choice.cargo_feature()
+        ),
+    };
+    GapoError::Device {
+        device: choice.name().into(),
+        message: hint,
+    }
+}
+
+/// The burn device for a backend choice (native; synchronous). For `webgpu` use [`init_webgpu`].
+///
+/// Native wgpu and CUDA devices are created lazily by burn; the first tensor operation talks to the driver.
+pub fn device_for(choice: BackendChoice) -> Result<Device> {
+    if !choice.compiled() {
+        return Err(not_compiled(choice));
+    }
+    match choice {
+        #[cfg(feature = "flex")]
+        BackendChoice::Cpu => Ok(Device::flex()),
+        #[cfg(all(feature = "wgpu", not(target_family = "wasm")))]
+        BackendChoice::Wgpu => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
+        #[cfg(feature = "cuda")]
+        BackendChoice::Cuda => Ok(Device::cuda(0)),
+        _ => Err(not_compiled(choice)),
+    }
+}
+
+/// Initialise the browser's WebGPU device (async: wasm cannot block on the adapter request).
+#[cfg(all(feature = "webgpu", target_family = "wasm"))]
+pub async fn init_webgpu() -> Result<Device> {
+    Device::wgpu_options()
+        .graphics_api(burn::tensor::wgpu::WgpuBackend::WebGpu)
+        .init_async()
+        .await
+        .map_err(|e| GapoError::Device {
+            device: "webgpu".into(),
+            message: e.to_string(),
+        })
+}
+
+/// A one-line description of a device for logs and bug reports.
+pub fn describe(choice: BackendChoice, device: &Device) -> String {
+    format!("{} ({:?})", choice.name(), device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_backend_names_and_rejects_unknown_ones() {
+        assert_eq!("cpu".parse::<BackendChoice>().unwrap(), BackendChoice::Cpu);
+        assert_eq!(
+            " CUDA ".parse::<BackendChoice>().unwrap(),
+            BackendChoice::Cuda
+        );
+        let err = "tpu".parse::<BackendChoice>().unwrap_err().to_string();
+        assert!(err.contains("tpu") && err.contains("cpu, wgpu"), "{err}");
+    }
+
+    #[test]
+    fn a_backend_missing_from_the_build_is_an_error_naming_the_feature() {
+        for choice in BackendChoice::ALL {
+            if !choice.compiled() {
+                let err = device_for(choice).unwrap_err().to_string();
+                assert!(err.contains(choice.name()), "{err}");
+            }
+        }
+    }
+
+    #[cfg(feature = "flex")]
+    #[test]
+    fn cpu_is_always_available() {
+        assert!(BackendChoice::Cpu.compiled());
+        assert!(device_for(BackendChoice::Cpu).is_ok());
+    }
+}

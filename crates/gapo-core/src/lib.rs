@@ -1,0 +1,19 @@
+//! gapo-core: the part of gapo-playground that runs everywhere (native CPU, CUDA, wgpu, and wasm32 in a
+//! browser tab). It holds the burn models, the tokenizer, checkpoints as bytes and the run-time choice of
+//! backend. It has no UI, no `std::fs`, no threads of its own and no synchronous GPU readback: shells (the
+//! CLI in `src/`, the page in `web/`) hand it values and bytes and get values and bytes back.
+
+pub mod algo;
+pub mod checkpoint;
+pub mod config;
+pub mod data;
+pub mod device;
+pub mod error;
+pub mod model;
+pub mod rng;
+pub mod tokenizer;
+
+pub use error::{GapoError, Result};
+
+/// The burn version this crate is written against (pinned exactly in the workspace manifest).
+pub const BURN_VERSION: &str = "0.22.1";

@@ -1,0 +1,21 @@
+//! The two models of GAPO and what they share.
+//!
+//! - [`generator::Generator`]: decoder-only, pre-LN, causal, learned positions, tied embeddings, KV cache.
+//! - [`encoder::Discriminator`]: encoder-only over `[CLS] prompt [SEP] response [SEP]` with segment
+//!   embeddings and a scalar head; pooling first | last | mean.
+//! - [`heads::ScalarHead`]: the value head (critic) and reward head, on either backbone.
+//! - [`sampling`]: temperature, top-k, top-p and greedy, all on the device.
+
+pub mod attention;
+pub mod block;
+pub mod encoder;
+pub mod generator;
+pub mod heads;
+pub mod init;
+pub mod mask;
+pub mod sampling;
+
+pub use attention::{KvCache, LayerKv};
+pub use encoder::{Discriminator, DiscriminatorConfig, Pooling};
+pub use generator::{Generator, GeneratorConfig};
+pub use heads::{ScalarHead, ScalarHeadConfig};

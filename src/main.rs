@@ -1,0 +1,68 @@
+//! `gapo`: the native command line of gapo-playground. A thin shell over `gapo-core`: it parses flags,
+//! picks the device, drives the core and writes files (atomically).
+
+mod atomic;
+mod demo;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use gapo_core::device::{BackendChoice, device_for};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gapo",
+    version,
+    about = "GAPO (arXiv 2503.20194) in Rust on burn: train, compare, inspect"
+)]
+struct Cli {
+    /// Backend: cpu (default, burn's pure-Rust flex), wgpu (needs --features wgpu), cuda (needs --features cuda).
+    #[arg(long, global = true, default_value = "cpu")]
+    device: String,
+    /// Seed for everything random (same seed + same device = same result on the CPU).
+    #[arg(long, global = true, default_value_t = 42)]
+    seed: u64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// The default job: train a tokenizer and a tiny generator on the built-in corpus, show samples
+    /// before and after, score them with the discriminator, save everything.
+    Run(demo::RunArgs),
+    /// Versions, compiled backends and the chosen device: what a bug report needs.
+    Env,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let choice: BackendChoice = cli.device.parse()?;
+    match cli.command {
+        Some(Command::Env) => env(choice),
+        Some(Command::Run(args)) => demo::run(args, choice, cli.seed),
+        None => demo::run(demo::RunArgs::default(), choice, cli.seed),
+    }
+}
+
+fn env(choice: BackendChoice) -> Result<()> {
+    println!("gapo {}", env!("CARGO_PKG_VERSION"));
+    println!("burn {}", gapo_core::BURN_VERSION);
+    println!("target {}-{}", std::env::consts::ARCH, std::env::consts::OS);
+    let compiled: Vec<_> = BackendChoice::compiled_backends()
+        .iter()
+        .map(|b| b.name())
+        .collect();
+    println!("backends compiled in: {}", compiled.join(", "));
+    match device_for(choice) {
+        Ok(device) => println!("device: {}", gapo_core::device::describe(choice, &device)),
+        Err(e) => println!("device: unavailable ({e})"),
+    }
+    Ok(())
+}
