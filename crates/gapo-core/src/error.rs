@@ -27,6 +27,15 @@ pub enum GapoError {
         message: String,
     },
 
+    /// A data row that cannot be used: `line` is 1-based (0 for the file as a whole), `field` the JSON key.
+    #[error("{source_name}{}{}: {message}", if *line > 0 { format!(":{line}") } else { String::new() }, field.as_ref().map(|f| format!(": field `{f}`")).unwrap_or_default())]
+    Data {
+        source_name: String,
+        line: usize,
+        field: Option<String>,
+        message: String,
+    },
+
     /// A batch whose shape does not fit the model (too long, empty, mismatched lengths).
     #[error("input: {0}")]
     Input(String),

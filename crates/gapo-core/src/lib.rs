@@ -11,6 +11,7 @@ pub mod device;
 pub mod error;
 pub mod model;
 pub mod rng;
+pub mod task;
 pub mod tokenizer;
 
 pub use error::{GapoError, Result};

@@ -54,8 +54,12 @@ impl SelfAttentionConfig {
             self.n_heads
         );
         SelfAttention {
-            qkv: LinearConfig::new(self.d_model, 3 * self.d_model).init(device),
-            out: LinearConfig::new(self.d_model, self.d_model).init(device),
+            qkv: LinearConfig::new(self.d_model, 3 * self.d_model)
+                .with_initializer(super::init_weights())
+                .init(device),
+            out: LinearConfig::new(self.d_model, self.d_model)
+                .with_initializer(super::init_weights())
+                .init(device),
             n_heads: self.n_heads,
         }
     }

@@ -53,8 +53,12 @@ impl BlockConfig {
             attn: SelfAttentionConfig::new(self.d_model, self.n_heads).init(device),
             ln2: ln(),
             mlp: Mlp {
-                fc: LinearConfig::new(self.d_model, 4 * self.d_model).init(device),
-                proj: LinearConfig::new(4 * self.d_model, self.d_model).init(device),
+                fc: LinearConfig::new(self.d_model, 4 * self.d_model)
+                    .with_initializer(super::init_weights())
+                    .init(device),
+                proj: LinearConfig::new(4 * self.d_model, self.d_model)
+                    .with_initializer(super::init_weights())
+                    .init(device),
             },
             norm_first: self.norm_first,
         }

@@ -70,9 +70,15 @@ impl DiscriminatorConfig {
             .with_norm_first(self.norm_first)
             .with_layer_norm_eps(self.layer_norm_eps);
         Discriminator {
-            tok_emb: EmbeddingConfig::new(self.vocab_size, self.d_model).init(device),
-            pos_emb: EmbeddingConfig::new(self.max_seq_len, self.d_model).init(device),
-            seg_emb: EmbeddingConfig::new(2, self.d_model).init(device),
+            tok_emb: EmbeddingConfig::new(self.vocab_size, self.d_model)
+                .with_initializer(super::init_weights())
+                .init(device),
+            pos_emb: EmbeddingConfig::new(self.max_seq_len, self.d_model)
+                .with_initializer(super::init_weights())
+                .init(device),
+            seg_emb: EmbeddingConfig::new(2, self.d_model)
+                .with_initializer(super::init_weights())
+                .init(device),
             emb_ln: ln(),
             blocks: (0..self.n_layers).map(|_| block.init(device)).collect(),
             ln_f: ln(),

@@ -81,8 +81,12 @@ impl GeneratorConfig {
         let block =
             BlockConfig::new(self.d_model, self.n_heads).with_layer_norm_eps(self.layer_norm_eps);
         Generator {
-            tok_emb: EmbeddingConfig::new(self.vocab_size, self.d_model).init(device),
-            pos_emb: EmbeddingConfig::new(self.max_seq_len, self.d_model).init(device),
+            tok_emb: EmbeddingConfig::new(self.vocab_size, self.d_model)
+                .with_initializer(super::init_weights())
+                .init(device),
+            pos_emb: EmbeddingConfig::new(self.max_seq_len, self.d_model)
+                .with_initializer(super::init_weights())
+                .init(device),
             blocks: (0..self.n_layers).map(|_| block.init(device)).collect(),
             ln_f: LayerNormConfig::new(self.d_model)
                 .with_epsilon(self.layer_norm_eps)

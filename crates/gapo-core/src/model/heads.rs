@@ -20,7 +20,9 @@ pub struct ScalarHead {
 impl ScalarHeadConfig {
     pub fn init(&self, device: &Device) -> ScalarHead {
         ScalarHead {
-            linear: LinearConfig::new(self.d_model, 1).init(device),
+            linear: LinearConfig::new(self.d_model, 1)
+                .with_initializer(super::init_weights())
+                .init(device),
         }
     }
 }
