@@ -2,7 +2,10 @@
 //! picks the device, drives the core and writes files (atomically).
 
 mod atomic;
-mod demo;
+mod data_cmd;
+mod run;
+mod sft_train;
+mod train_cmd;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -12,7 +15,7 @@ use gapo_core::device::{BackendChoice, device_for};
 #[command(
     name = "gapo",
     version,
-    about = "GAPO (arXiv 2503.20194) in Rust on burn: train, compare, inspect"
+    about = "GAPO (arXiv 2503.20194) in Rust on burn: train, evaluate, export data"
 )]
 struct Cli {
     /// Backend: cpu (default, burn's pure-Rust flex), wgpu (needs --features wgpu), cuda (needs --features cuda).
@@ -27,27 +30,33 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// The default job: train a tokenizer and a tiny generator on the built-in corpus, show samples
-    /// before and after, score them with the discriminator, save everything.
-    Run(demo::RunArgs),
+    /// The default job: the built-in constraint task, SFT, evaluation on held-out prompts.
+    Run(run::RunArgs),
+    /// Train on your own jsonl data.
+    Train(train_cmd::TrainArgs),
+    /// Export, check and measure data.
+    #[command(subcommand)]
+    Data(data_cmd::DataCommand),
     /// Versions, compiled backends and the chosen device: what a bug report needs.
     Env,
 }
 
 fn main() {
     let cli = Cli::parse();
-    if let Err(e) = run(cli) {
+    if let Err(e) = dispatch(cli) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn dispatch(cli: Cli) -> Result<()> {
     let choice: BackendChoice = cli.device.parse()?;
     match cli.command {
         Some(Command::Env) => env(choice),
-        Some(Command::Run(args)) => demo::run(args, choice, cli.seed),
-        None => demo::run(demo::RunArgs::default(), choice, cli.seed),
+        Some(Command::Run(args)) => run::run(args, choice, cli.seed),
+        None => run::run(run::RunArgs::default(), choice, cli.seed),
+        Some(Command::Train(args)) => train_cmd::run(args, choice, cli.seed),
+        Some(Command::Data(cmd)) => data_cmd::run(cmd, cli.seed),
     }
 }
 

@@ -1,6 +1,8 @@
-//! The `gapo` binary end to end: the default job on a few steps writes loadable files, and bad input
-//! (device, preset) fails with a message that names it.
+//! The `gapo` binary end to end: the default job on a few steps writes loadable files, data export and
+//! check round-trip, `train --data` reads user files, and bad input (device, preset, data) fails with a
+//! message that names it.
 
+use std::path::Path;
 use std::process::Command;
 
 fn gapo(args: &[&str]) -> std::process::Output {
@@ -16,6 +18,15 @@ fn text(out: &std::process::Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
+}
+
+fn no_temporaries(dir: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
@@ -55,38 +66,53 @@ fn unknown_or_missing_backends_are_clear_errors() {
 }
 
 #[test]
-fn the_default_job_writes_loadable_files() {
+fn the_default_job_writes_loadable_files_and_a_report() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("run");
-    let out = gapo(&["run", "--steps", "4", "--out", out_dir.to_str().unwrap()]);
+    let out = gapo(&[
+        "run",
+        "--steps",
+        "3",
+        "--n-train",
+        "40",
+        "--n-eval",
+        "6",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
     let t = text(&out);
     assert!(out.status.success(), "{t}");
-    assert!(
-        t.contains("sft step    0/4") && t.contains("samples after training"),
-        "{t}"
-    );
+    for want in [
+        "sft step    0/3",
+        "before SFT: prompt-level strict",
+        "after SFT: prompt-level strict",
+        "instruction-strict",
+    ] {
+        assert!(t.contains(want), "missing `{want}` in:\n{t}");
+    }
     for name in [
         "tokenizer.json",
         "preset.toml",
         "generator.safetensors",
-        "discriminator.safetensors",
         "metrics.jsonl",
+        "samples.jsonl",
     ] {
         assert!(out_dir.join(name).is_file(), "{name} missing: {t}");
     }
-    // No temporary files are left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(&out_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    no_temporaries(&out_dir);
     assert_eq!(
         std::fs::read_to_string(out_dir.join("metrics.jsonl"))
             .unwrap()
             .lines()
             .count(),
-        4
+        3
+    );
+    let samples = std::fs::read_to_string(out_dir.join("samples.jsonl")).unwrap();
+    assert_eq!(samples.lines().count(), 6);
+    let first: serde_json::Value = serde_json::from_str(samples.lines().next().unwrap()).unwrap();
+    assert!(
+        first["constraints"][0]["verdict"]["pass"].is_boolean(),
+        "{first}"
     );
 
     // The checkpoint loads into a model built from the config it records.
@@ -103,4 +129,114 @@ fn the_default_job_writes_loadable_files() {
     .unwrap();
     let tok = std::fs::read(out_dir.join("tokenizer.json")).unwrap();
     gapo_core::tokenizer::GapoTokenizer::from_json(&tok, "tokenizer.json").unwrap();
+}
+
+#[test]
+fn data_export_check_and_train_on_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, pairs) in [
+        ("trl-pref", "pr"),
+        ("kto", "pp"),
+        ("pointwise", "pp"),
+        ("gapo", "pp"),
+        ("gapo", "pr"),
+    ] {
+        let file = dir.path().join(format!("{format}-{pairs}.jsonl"));
+        let f = file.to_str().unwrap();
+        let out = gapo(&[
+            "data", "export", "--format", format, "--pairs", pairs, "--n", "30", "--out", f,
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        let out = gapo(&["data", "check", f]);
+        assert!(
+            out.status.success() && text(&out).contains(&format!("format {format}")),
+            "{}",
+            text(&out)
+        );
+        let run_dir = dir.path().join(format!("train-{format}-{pairs}"));
+        let out = gapo(&[
+            "train",
+            "--data",
+            f,
+            "--steps",
+            "2",
+            "--out",
+            run_dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(
+            text(&out).contains("preferred (prompt, response) pairs"),
+            "{}",
+            text(&out)
+        );
+        assert!(run_dir.join("generator.safetensors").is_file());
+        no_temporaries(&run_dir);
+    }
+    let out = gapo(&[
+        "data",
+        "export",
+        "--format",
+        "trl-pref",
+        "--pairs",
+        "pp",
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+    ]);
+    assert!(
+        !out.status.success() && text(&out).contains("cannot hold preferential-prompt pairs"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn bad_data_files_fail_with_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8], &[&str]); 4] = [
+        ("empty.jsonl", b"", &["empty.jsonl", "is empty"]),
+        (
+            "broken.jsonl",
+            b"{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\n{oops\n",
+            &["broken.jsonl:2", "not valid JSON"],
+        ),
+        (
+            "typed.jsonl",
+            b"{\"prompt\": \"p\", \"completion\": \"c\", \"label\": \"maybe\"}\n",
+            &["typed.jsonl:1", "field `label`"],
+        ),
+        (
+            "latin1.jsonl",
+            b"{\"prompt\": \"caf\xe9\"}\n",
+            &["latin1.jsonl:1", "not UTF-8"],
+        ),
+    ];
+    for (name, bytes, wants) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        for args in [
+            vec!["data", "check", file.to_str().unwrap()],
+            vec!["train", "--data", file.to_str().unwrap()],
+        ] {
+            let out = gapo(&args);
+            assert!(!out.status.success(), "{name}: {}", text(&out));
+            for want in wants {
+                assert!(
+                    text(&out).contains(want),
+                    "{name}: `{}` lacks `{want}`",
+                    text(&out)
+                );
+            }
+            assert!(!text(&out).contains("panicked"), "{}", text(&out));
+        }
+    }
+    let out = gapo(&[
+        "train",
+        "--data",
+        dir.path().join("missing.jsonl").to_str().unwrap(),
+    ]);
+    assert!(
+        !out.status.success() && text(&out).contains("missing.jsonl"),
+        "{}",
+        text(&out)
+    );
 }

@@ -163,14 +163,14 @@ mod tests {
     #[test]
     fn an_ill_typed_or_impossible_value_is_an_error() {
         let text = PRESETS[0].1.replace(
-            "d_model = 64\nn_layers = 2\nn_heads = 4\nmax_seq_len = 96",
+            "d_model = 64\nn_layers = 2\nn_heads = 4\nmax_seq_len = 160",
             "d_model = \"big\"\nn_layers = 2\nn_heads = 4\nmax_seq_len = 96",
         );
         let err = ModelPreset::parse(&text, "t.toml").unwrap_err().to_string();
         assert!(err.contains("d_model"), "{err}");
         let text = PRESETS[0].1.replace(
-            "n_heads = 4\nmax_seq_len = 96",
-            "n_heads = 5\nmax_seq_len = 96",
+            "n_heads = 4\nmax_seq_len = 160",
+            "n_heads = 5\nmax_seq_len = 160",
         );
         let err = ModelPreset::parse(&text, "t.toml").unwrap_err().to_string();
         assert!(err.contains("generator.n_heads"), "{err}");

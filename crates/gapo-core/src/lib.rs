@@ -9,8 +9,11 @@ pub mod config;
 pub mod data;
 pub mod device;
 pub mod error;
+pub mod generation;
 pub mod model;
+pub mod readback;
 pub mod rng;
+pub mod session;
 pub mod task;
 pub mod tokenizer;
 

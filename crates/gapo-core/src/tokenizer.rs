@@ -175,6 +175,24 @@ impl GapoTokenizer {
         Ok(ids)
     }
 
+    /// The generator's context for a prompt: `[BOS] prompt [SEP]`; the response follows the `[SEP]`.
+    pub fn generator_prompt(&self, prompt: &str) -> Result<Vec<u32>> {
+        let mut ids = self.encode_prompt(prompt)?;
+        ids.push(self.special.sep);
+        Ok(ids)
+    }
+
+    /// A training sequence `[BOS] prompt [SEP] response [EOS]` and its loss mask (1 on the response and
+    /// `[EOS]`, the tokens SFT learns to write).
+    pub fn generator_example(&self, prompt: &str, response: &str) -> Result<(Vec<u32>, Vec<u32>)> {
+        let mut ids = self.generator_prompt(prompt)?;
+        let prompt_len = ids.len();
+        ids.extend(self.encode(response)?);
+        ids.push(self.special.eos);
+        let loss_mask = (0..ids.len()).map(|i| u32::from(i >= prompt_len)).collect();
+        Ok((ids, loss_mask))
+    }
+
     /// The discriminator's input `[CLS] prompt [SEP] response [SEP]`, at most `max_len` tokens. When too
     /// long, the prompt loses tokens from its start (its task line) and the response from its end, each
     /// down to half the budget at most, so both sides stay visible.

@@ -1,3 +1,15 @@
 //! Training objectives, one file each with its math in the doc comment.
 
+pub mod discriminator;
+pub mod dpo;
+pub mod gapo;
+pub mod grad_clip;
+pub mod kl_control;
+pub mod kto;
+pub mod logprob;
+pub mod orpo;
+pub mod ppo;
+pub mod ppo_trainer;
+pub mod reward;
 pub mod sft;
+pub mod simpo;

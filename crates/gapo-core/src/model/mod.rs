@@ -14,11 +14,13 @@ pub mod heads;
 pub mod init;
 pub mod mask;
 pub mod sampling;
+pub mod scored;
 
 pub use attention::{KvCache, LayerKv};
 pub use encoder::{Discriminator, DiscriminatorConfig, Pooling};
 pub use generator::{Generator, GeneratorConfig};
 pub use heads::{ScalarHead, ScalarHeadConfig};
+pub use scored::ScoredDecoder;
 
 /// GPT-2's initialisation: every weight from N(0, 0.02) (biases too; LayerNorm keeps 1/0). With tied
 /// embeddings, burn's default N(0, 1) embedding would start the logits far too large.

@@ -252,7 +252,7 @@ mod tests {
         let p = lamp();
         let good = "Meet the red lamp. It costs $45!";
         let cases = [
-            (Constraint::Mention(Attribute::Colour), good, "red lamp"),
+            (Constraint::Mention(Attribute::Colour), good, "a blue lamp"),
             (Constraint::Mention(Attribute::Price), good, "red lamp"),
             (Constraint::Omit(Attribute::Material), good, "an oak lamp"),
             (Constraint::IncludeWord("costs".into()), good, "a lamp"),

@@ -14,7 +14,7 @@ use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct TaskConfig {
     /// The largest number of constraints in a prompt; prompts with this many are all held out.
     pub k_max: usize,

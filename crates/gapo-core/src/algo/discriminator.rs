@@ -1,0 +1,230 @@
+//! Training and querying the encoder discriminator D(prompt, response) → logit with pointwise BCE
+//! (`reward.rs`). D reads text: prompt and response are (re-)tokenised with D's own tokenizer into
+//! `[CLS] prompt [SEP] response [SEP]`, so D never consumes another model's token ids.
+
+use super::grad_clip::clip_global_norm;
+use super::reward::{Classification, bce_loss, classification};
+use crate::data::batch::{HostBatch, PadSide, int_table};
+use crate::error::{GapoError, Result};
+use crate::model::Discriminator;
+use crate::readback::{floats, scalar};
+use crate::rng::SplitMix64;
+use crate::tokenizer::GapoTokenizer;
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::sigmoid;
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+/// One pointwise example: (prompt, response, label 1.0 real / 0.0 rejected or generated).
+pub type Labelled = (String, String, f32);
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscConfig {
+    pub lr: f64,
+    pub batch: usize,
+    /// Epochs over the preferential-prompt pairs before the first stage.
+    pub warmup_epochs: usize,
+    /// Epochs over the mixed set in each discriminator phase.
+    pub epochs_per_stage: usize,
+    pub max_grad_norm: f64,
+}
+
+impl Default for DiscConfig {
+    fn default() -> Self {
+        Self {
+            lr: 3e-4,
+            batch: 32,
+            warmup_epochs: 2,
+            epochs_per_stage: 1,
+            max_grad_norm: 1.0,
+        }
+    }
+}
+
+/// Uploads rows as D's input: ids, segments and mask `[B, T]`.
+fn encode(
+    tokenizer: &GapoTokenizer,
+    rows: &[&Labelled],
+    max_len: usize,
+) -> Result<(HostBatch, Vec<Vec<u32>>)> {
+    let pairs = rows
+        .iter()
+        .map(|(p, r, _)| tokenizer.encode_pair(p, r, max_len))
+        .collect::<Result<Vec<_>>>()?;
+    let ids: Vec<Vec<u32>> = pairs.iter().map(|e| e.ids.clone()).collect();
+    let segs: Vec<Vec<u32>> = pairs.into_iter().map(|e| e.segments).collect();
+    Ok((
+        HostBatch::pad(&ids, tokenizer.special().pad, PadSide::Right)?,
+        segs,
+    ))
+}
+
+/// D's logits `[B]` for (prompt, response) rows, on `device`.
+pub fn logits(
+    disc: &Discriminator,
+    tokenizer: &GapoTokenizer,
+    rows: &[&Labelled],
+    device: &Device,
+) -> Result<Tensor<1>> {
+    let (batch, segs) = encode(tokenizer, rows, disc.max_seq_len)?;
+    let (ids, mask) = batch.to_device(device);
+    let segments = int_table(&segs, 0, PadSide::Right, device)?;
+    Ok(disc.forward(ids, segments, mask))
+}
+
+pub struct DiscTrainer {
+    pub config: DiscConfig,
+    pub disc: Discriminator,
+    optim: ModuleOptimizer,
+}
+
+/// What D thinks of a labelled set.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DiscEval {
+    pub loss: f64,
+    pub metrics: Classification,
+    /// Mean σ(D) over label-1 rows and over label-0 rows.
+    pub real_score: f64,
+    pub fake_score: f64,
+}
+
+impl DiscTrainer {
+    /// `disc` on an autodiff device. Plain Adam, no weight decay, as the authors' CLSTrainer.
+    pub fn new(config: DiscConfig, disc: Discriminator) -> Self {
+        Self {
+            optim: AdamConfig::new().init(),
+            config,
+            disc,
+        }
+    }
+
+    /// One BCE update on `batch`; returns its loss.
+    pub async fn train_batch(
+        &mut self,
+        tokenizer: &GapoTokenizer,
+        batch: &[&Labelled],
+        device: &Device,
+    ) -> Result<f64> {
+        let labels: Vec<f32> = batch.iter().map(|r| r.2).collect();
+        let labels = Tensor::<1>::from_data(TensorData::new(labels, [batch.len()]), device);
+        let loss = bce_loss(logits(&self.disc, tokenizer, batch, device)?, labels);
+        let value = scalar(loss.clone().detach()).await?;
+        if !value.is_finite() {
+            return Err(GapoError::Input(format!(
+                "disc/loss is {value}: the update was skipped"
+            )));
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &self.disc);
+        let (grads, _) = clip_global_norm(&self.disc, grads, self.config.max_grad_norm);
+        self.disc = self.optim.step(self.config.lr, self.disc.clone(), grads);
+        Ok(value)
+    }
+
+    /// One epoch of BCE over `rows` in shuffled batches; returns the mean loss.
+    pub async fn epoch(
+        &mut self,
+        tokenizer: &GapoTokenizer,
+        rows: &[Labelled],
+        rng: &mut SplitMix64,
+        device: &Device,
+    ) -> Result<f64> {
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        rng.shuffle(&mut order);
+        let (mut total, mut count) = (0.0, 0);
+        for chunk in order.chunks(self.config.batch.max(1)) {
+            let batch: Vec<&Labelled> = chunk.iter().map(|&i| &rows[i]).collect();
+            total += self.train_batch(tokenizer, &batch, device).await?;
+            count += 1;
+        }
+        Ok(if count == 0 {
+            0.0
+        } else {
+            total / count as f64
+        })
+    }
+
+    /// Loss, classification metrics and mean scores on `rows` (no update).
+    pub async fn evaluate(
+        &self,
+        tokenizer: &GapoTokenizer,
+        rows: &[Labelled],
+        device: &Device,
+    ) -> Result<DiscEval> {
+        evaluate(&self.disc.valid(), tokenizer, rows, device).await
+    }
+}
+
+/// As [`DiscTrainer::evaluate`], for any discriminator (evaluated in batches of 64).
+pub async fn evaluate(
+    disc: &Discriminator,
+    tokenizer: &GapoTokenizer,
+    rows: &[Labelled],
+    device: &Device,
+) -> Result<DiscEval> {
+    let mut all_logits = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(64) {
+        let refs: Vec<&Labelled> = chunk.iter().collect();
+        all_logits.extend(floats(logits(disc, tokenizer, &refs, device)?).await?);
+    }
+    let labels: Vec<f32> = rows.iter().map(|r| r.2).collect();
+    let n = rows.len().max(1) as f64;
+    let loss: f64 = all_logits
+        .iter()
+        .zip(&labels)
+        .map(|(&s, &y)| {
+            let s = s as f64;
+            s.max(0.0) - s * y as f64 + (-s.abs()).exp().ln_1p()
+        })
+        .sum::<f64>()
+        / n;
+    let mean_sigmoid = |want: f32| {
+        let v: Vec<f64> = all_logits
+            .iter()
+            .zip(&labels)
+            .filter(|(_, y)| **y == want)
+            .map(|(s, _)| 1.0 / (1.0 + (-(*s as f64)).exp()))
+            .collect();
+        if v.is_empty() {
+            0.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
+    Ok(DiscEval {
+        loss,
+        metrics: classification(&all_logits, &labels),
+        real_score: mean_sigmoid(1.0),
+        fake_score: mean_sigmoid(0.0),
+    })
+}
+
+/// D's reward for generated responses: the logit (the authors' code) or σ(logit) (the paper's notation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RewardTransform {
+    Logit,
+    Sigmoid,
+}
+
+pub fn reward(
+    disc: &Discriminator,
+    tokenizer: &GapoTokenizer,
+    prompts: &[String],
+    responses: &[String],
+    transform: RewardTransform,
+    device: &Device,
+) -> Result<Tensor<1>> {
+    let rows: Vec<Labelled> = prompts
+        .iter()
+        .zip(responses)
+        .map(|(p, r)| (p.clone(), r.clone(), 0.0))
+        .collect();
+    let refs: Vec<&Labelled> = rows.iter().collect();
+    let s = logits(disc, tokenizer, &refs, device)?;
+    Ok(match transform {
+        RewardTransform::Logit => s,
+        RewardTransform::Sigmoid => sigmoid(s),
+    })
+}

@@ -1,0 +1,385 @@
+//! One PPO iteration on the generator: make experience (sample a rollout with the KV cache, score it,
+//! compute old/reference log-probs, values, KL-shaped rewards, GAE advantages), then update the policy and
+//! the critic on minibatches. The math is in `ppo.rs`; this file only moves tensors through it.
+//!
+//! Tokens stay on the device during sampling; they are read back once per rollout, to decode the text
+//! that the reward function scores (the discriminator re-tokenises text; the checker reads text).
+
+use super::grad_clip::clip_global_norm;
+use super::kl_control::KlController;
+use super::ppo::{KlEstimator, gae, kl_estimate, policy_loss, shaped_rewards, value_loss, whiten};
+use crate::data::batch::{HostBatch, PadSide};
+use crate::error::{GapoError, Result};
+use crate::model::sampling::{SamplingConfig, generate};
+use crate::model::{Generator, ScoredDecoder};
+use crate::readback::{ints, scalar};
+use crate::rng::SplitMix64;
+use crate::tokenizer::GapoTokenizer;
+use burn::module::Module;
+use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::{log_softmax, softmax};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PpoConfig {
+    /// Prompts per rollout.
+    pub rollout_batch: usize,
+    pub max_new_tokens: usize,
+    /// Passes over each rollout.
+    pub epochs: usize,
+    pub minibatch: usize,
+    pub actor_lr: f64,
+    pub critic_lr: f64,
+    pub eps_clip: f64,
+    pub value_clip: f64,
+    pub gamma: f64,
+    pub lambda: f64,
+    pub kl: KlController,
+    pub kl_estimator: KlEstimator,
+    /// Scores are clipped to [−reward_clip, reward_clip].
+    pub reward_clip: f64,
+    /// Global gradient-norm clip; 0 turns it off.
+    pub max_grad_norm: f64,
+    pub whiten_advantages: bool,
+    pub temperature: f64,
+    pub top_k: usize,
+    pub top_p: f64,
+}
+
+impl Default for PpoConfig {
+    fn default() -> Self {
+        Self {
+            rollout_batch: 32,
+            max_new_tokens: 48,
+            epochs: 2,
+            minibatch: 16,
+            actor_lr: 3e-5,
+            critic_lr: 1e-4,
+            eps_clip: 0.2,
+            value_clip: 0.2,
+            gamma: 1.0,
+            lambda: 0.95,
+            kl: KlController::Fixed { beta: 0.01 },
+            kl_estimator: KlEstimator::K1,
+            reward_clip: 10.0,
+            max_grad_norm: 1.0,
+            whiten_advantages: true,
+            temperature: 1.0,
+            top_k: 0,
+            top_p: 1.0,
+        }
+    }
+}
+
+/// A sampled batch with everything the update needs.
+pub struct Experience {
+    /// `[B, P + N]`: left-padded prompt then response.
+    pub ids: Tensor<2, Int>,
+    pub mask: Tensor<2>,
+    pub prompt_len: usize,
+    /// `[B, N]`: 1 on generated tokens.
+    pub action_mask: Tensor<2>,
+    pub old_logp: Tensor<2>,
+    pub old_values: Tensor<2>,
+    pub advantages: Tensor<2>,
+    pub returns: Tensor<2>,
+    pub responses: Vec<String>,
+}
+
+/// Log-probs `[B, N]` of the response tokens and the policy's mean entropy over them.
+pub fn response_logprobs(
+    model: &Generator,
+    ids: Tensor<2, Int>,
+    mask: Tensor<2>,
+    p: usize,
+    n: usize,
+) -> (Tensor<2>, Tensor<3>) {
+    let [b, _] = ids.dims();
+    let logits = model.forward(ids.clone(), mask).narrow(1, p - 1, n); // [B, N, V]
+    let logp_all = log_softmax(logits, 2);
+    let targets = ids.narrow(1, p, n).reshape([b, n, 1]);
+    (
+        logp_all.clone().gather(2, targets).reshape([b, n]),
+        logp_all,
+    )
+}
+
+/// The critic's value of the state before each response token: `[B, N]`.
+pub fn response_values(
+    critic: &ScoredDecoder,
+    ids: Tensor<2, Int>,
+    mask: Tensor<2>,
+    p: usize,
+    n: usize,
+) -> Tensor<2> {
+    critic.values(ids, mask).narrow(1, p - 1, n)
+}
+
+/// The PPO learner: policy, frozen reference, critic and their optimizers.
+pub struct PpoLearner {
+    pub config: PpoConfig,
+    pub policy: Generator,
+    pub reference: Generator,
+    pub critic: ScoredDecoder,
+    actor_optim: ModuleOptimizer,
+    critic_optim: ModuleOptimizer,
+    pub kl: KlController,
+}
+
+impl PpoLearner {
+    /// `policy` on the autodiff `train_device`; the reference is a frozen copy of it, the critic a copy of
+    /// its backbone with a fresh value head.
+    pub fn new(config: PpoConfig, policy: Generator, train_device: &Device) -> Self {
+        let reference = policy.valid();
+        let critic = ScoredDecoder::from_backbone(policy.clone(), train_device);
+        Self {
+            kl: config.kl.clone(),
+            actor_optim: AdamWConfig::new()
+                .with_beta_2(0.95)
+                .with_weight_decay(0.0)
+                .init(),
+            critic_optim: AdamWConfig::new()
+                .with_beta_2(0.95)
+                .with_weight_decay(0.0)
+                .init(),
+            config,
+            policy,
+            reference,
+            critic,
+        }
+    }
+
+    /// Samples one rollout for `prompts` and scores it with `score` (texts in, one score per response out,
+    /// on `device`). Returns the experience and the rollout metrics.
+    pub async fn make_experience(
+        &self,
+        tokenizer: &GapoTokenizer,
+        prompts: &[String],
+        score: &mut dyn FnMut(&[String]) -> Result<Tensor<1>>,
+        device: &Device,
+    ) -> Result<(Experience, BTreeMap<String, f64>)> {
+        let c = &self.config;
+        let special = tokenizer.special();
+        let budget = self
+            .policy
+            .max_seq_len
+            .saturating_sub(c.max_new_tokens)
+            .max(2);
+        let rows: Vec<Vec<u32>> = prompts
+            .iter()
+            .map(|p| {
+                tokenizer.generator_prompt(p).map(|ids| {
+                    if ids.len() > budget {
+                        ids[ids.len() - budget..].to_vec()
+                    } else {
+                        ids
+                    }
+                })
+            })
+            .collect::<Result<_>>()?;
+        let batch = HostBatch::pad(&rows, special.pad, PadSide::Left)?;
+        let (prompt_ids, prompt_mask) = batch.to_device(device);
+        let policy = self.policy.valid();
+        let sampling = SamplingConfig::new()
+            .with_temperature(c.temperature)
+            .with_top_k(c.top_k)
+            .with_top_p(c.top_p);
+        let rollout = generate(
+            &policy,
+            prompt_ids.clone(),
+            prompt_mask.clone(),
+            c.max_new_tokens,
+            &sampling,
+            special.eos,
+            special.pad,
+        )?;
+        let (b, p, n) = (prompts.len(), batch.len, c.max_new_tokens);
+        // The one readback of the rollout: the text the reward reads.
+        let tokens = ints(rollout.tokens.clone()).await?;
+        let responses = tokens
+            .chunks(n)
+            .map(|row| {
+                let ids: Vec<u32> = row
+                    .iter()
+                    .take_while(|&&t| t != special.eos as i64)
+                    .map(|&t| t as u32)
+                    .collect();
+                tokenizer.decode(&ids)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let eos_count = tokens
+            .chunks(n)
+            .filter(|row| row.contains(&(special.eos as i64)))
+            .count();
+        let scores = score(&responses)?; // [B]
+
+        let ids = Tensor::cat(vec![prompt_ids, rollout.tokens], 1);
+        let mask = Tensor::cat(vec![prompt_mask, rollout.mask.clone()], 1);
+        let action_mask = rollout.mask;
+        let (old_logp, logp_all) = response_logprobs(&policy, ids.clone(), mask.clone(), p, n);
+        let (ref_logp, _) = response_logprobs(&self.reference, ids.clone(), mask.clone(), p, n);
+        let old_values = response_values(&self.critic.valid(), ids.clone(), mask.clone(), p, n)
+            * action_mask.clone();
+        let kl = kl_estimate(
+            c.kl_estimator,
+            old_logp.clone(),
+            ref_logp,
+            action_mask.clone(),
+        );
+        let beta = self.kl.beta();
+        let rewards = shaped_rewards(
+            kl.clone(),
+            scores.clone(),
+            action_mask.clone(),
+            beta,
+            c.reward_clip,
+        );
+        let (advantages, returns) = gae(
+            rewards,
+            old_values.clone(),
+            action_mask.clone(),
+            c.gamma,
+            c.lambda,
+        );
+        let advantages = if c.whiten_advantages {
+            whiten(advantages, action_mask.clone())
+        } else {
+            advantages
+        };
+
+        // Diagnostics, TRL names. KL and entropy are per sequence (sums over tokens), averaged.
+        let kl_seq = kl.sum_dim(1).reshape([b]).mean();
+        let entropy = (softmax(logp_all.clone(), 2) * logp_all)
+            .sum_dim(2)
+            .neg()
+            .reshape([b, n]);
+        let entropy_seq = (entropy * action_mask.clone())
+            .sum_dim(1)
+            .reshape([b])
+            .mean();
+        let mut m = BTreeMap::new();
+        let kl_v = scalar(kl_seq).await?;
+        let score_v = scalar(scores.clamp(-c.reward_clip, c.reward_clip).mean()).await?;
+        m.insert("objective/kl".into(), kl_v);
+        m.insert("objective/entropy".into(), scalar(entropy_seq).await?);
+        m.insert("objective/non_score_reward".into(), -beta * kl_v);
+        m.insert("objective/scores".into(), score_v);
+        m.insert("objective/rlhf_reward".into(), score_v - beta * kl_v);
+        m.insert("objective/kl_coef".into(), beta);
+        m.insert("val/num_eos_tokens".into(), eos_count as f64);
+        m.insert(
+            "val/response_length".into(),
+            scalar(action_mask.clone().sum_dim(1).reshape([b]).mean()).await?,
+        );
+        let experience = Experience {
+            ids,
+            mask,
+            prompt_len: p,
+            action_mask,
+            old_logp,
+            old_values,
+            advantages,
+            returns,
+            responses,
+        };
+        Ok((experience, m))
+    }
+
+    /// PPO epochs over the experience in shuffled minibatches; updates the KL controller after.
+    /// A NaN/Inf loss stops the update and names the metric.
+    pub async fn learn(
+        &mut self,
+        exp: &Experience,
+        rng: &mut SplitMix64,
+        metrics: &mut BTreeMap<String, f64>,
+    ) -> Result<()> {
+        let c = self.config.clone();
+        let [b, n] = exp.action_mask.dims();
+        let device = exp.ids.device();
+        let mut sums: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
+        let mut add = |k: &'static str, v: f64| {
+            let e = sums.entry(k).or_insert((0.0, 0));
+            e.0 += v;
+            e.1 += 1;
+        };
+        for _ in 0..c.epochs {
+            let mut order: Vec<i64> = (0..b as i64).collect();
+            rng.shuffle(&mut order);
+            for chunk in order.chunks(c.minibatch.max(1)) {
+                let idx = Tensor::<1, Int>::from_data(
+                    TensorData::new(chunk.to_vec(), [chunk.len()]),
+                    &device,
+                );
+                let pick2 = |t: &Tensor<2>| t.clone().select(0, idx.clone());
+                let ids = exp.ids.clone().select(0, idx.clone());
+                let mask = pick2(&exp.mask);
+                let am = pick2(&exp.action_mask);
+
+                let (logp, _) =
+                    response_logprobs(&self.policy, ids.clone(), mask.clone(), exp.prompt_len, n);
+                let pl = policy_loss(
+                    logp,
+                    pick2(&exp.old_logp),
+                    pick2(&exp.advantages),
+                    am.clone(),
+                    c.eps_clip,
+                );
+                let loss_v = scalar(pl.loss.clone().detach()).await?;
+                if !loss_v.is_finite() {
+                    return Err(GapoError::Input(format!(
+                        "loss/policy_avg is {loss_v}: the update was skipped"
+                    )));
+                }
+                let ratio_v = scalar(pl.ratio.clone()).await?;
+                if !(ratio_v.is_finite() && ratio_v < 10.0 && ratio_v > 0.1) {
+                    return Err(GapoError::Input(format!(
+                        "val/ratio is {ratio_v}, far outside the clip range: the update was skipped"
+                    )));
+                }
+                let grads = GradientsParams::from_grads(pl.loss.backward(), &self.policy);
+                let (grads, norm) = clip_global_norm(&self.policy, grads, c.max_grad_norm);
+                self.policy = self
+                    .actor_optim
+                    .step(c.actor_lr, self.policy.clone(), grads);
+                add("loss/policy_avg", loss_v);
+                add("policy/clipfrac_avg", scalar(pl.clipfrac).await?);
+                add("policy/approxkl_avg", scalar(pl.approxkl).await?);
+                add("val/ratio", ratio_v);
+                if let Some(norm) = norm {
+                    add("policy/grad_norm", scalar(norm).await?);
+                }
+
+                let values = response_values(&self.critic, ids, mask, exp.prompt_len, n);
+                let (vl, vclip) = value_loss(
+                    values,
+                    pick2(&exp.old_values),
+                    pick2(&exp.returns),
+                    am,
+                    c.value_clip,
+                );
+                let vl_v = scalar(vl.clone().detach()).await?;
+                if !vl_v.is_finite() {
+                    return Err(GapoError::Input(format!(
+                        "loss/value_avg is {vl_v}: the update was skipped"
+                    )));
+                }
+                let grads = GradientsParams::from_grads(vl.backward(), &self.critic);
+                let (grads, _) = clip_global_norm(&self.critic, grads, c.max_grad_norm);
+                self.critic = self
+                    .critic_optim
+                    .step(c.critic_lr, self.critic.clone(), grads);
+                add("loss/value_avg", vl_v);
+                add("val/clipfrac_avg", scalar(vclip).await?);
+            }
+        }
+        for (k, (s, count)) in sums {
+            metrics.insert(k.to_string(), s / count as f64);
+        }
+        let kl = metrics.get("objective/kl").copied().unwrap_or(0.0);
+        self.kl.update(kl, b);
+        Ok(())
+    }
+}

@@ -1,0 +1,662 @@
+//! A training run as a sequence of small steps, driven the same way by the CLI (a loop with progress bars)
+//! and the browser (an async task that yields between steps): `Session::new(config, device)`, then
+//! `step().await` until the report says `done`. A step is one optimizer update, one rollout with its PPO
+//! update, or one evaluation, so a Stop button never waits long.
+//!
+//! Phases: SFT on the reference responses → evaluation of the SFT start → (GAPO / PPO with a fixed D)
+//! discriminator warm-up → stages of {generator phase, discriminator phase} with D probed before and
+//! after each → final evaluation on held-out prompts.
+
+use crate::algo::discriminator::{DiscConfig, DiscTrainer, Labelled};
+use crate::algo::gapo::{
+    GapoConfig, discriminator_rows, generator_iteration, preference_rows, probe,
+};
+use crate::algo::ppo_trainer::{PpoConfig, PpoLearner};
+use crate::algo::sft::sft_loss;
+use crate::config::ModelPreset;
+use crate::data::batch::{HostBatch, PadSide, int_table};
+use crate::error::{GapoError, Result};
+use crate::generation::complete;
+use crate::model::Generator;
+use crate::model::sampling::SamplingConfig;
+use crate::readback::scalar;
+use crate::rng::SplitMix64;
+use crate::task::{EvalReport, Example, TaskConfig, TaskData, evaluate};
+use crate::tokenizer::GapoTokenizer;
+use burn::module::Module;
+use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Algo {
+    /// SFT only.
+    Sft,
+    /// Warm-up, then adversarial stages.
+    Gapo,
+    /// PPO against the warmed-up discriminator, never retrained (same data budget as GAPO).
+    Ppo,
+    /// PPO against the exact checker (instruction-level pass rate): the ceiling.
+    PpoOracle,
+}
+
+impl std::str::FromStr for Algo {
+    type Err = GapoError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "sft" => Ok(Self::Sft),
+            "gapo" => Ok(Self::Gapo),
+            "ppo" => Ok(Self::Ppo),
+            "ppo-oracle" => Ok(Self::PpoOracle),
+            _ => Err(GapoError::Config {
+                field: "algo".into(),
+                message: format!(
+                    "unknown or not yet available `{s}`; expected sft, gapo, ppo, ppo-oracle"
+                ),
+            }),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SftConfig {
+    pub steps: usize,
+    pub batch: usize,
+    pub lr: f64,
+}
+
+impl Default for SftConfig {
+    fn default() -> Self {
+        Self {
+            steps: 400,
+            batch: 16,
+            lr: 2e-3,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EvalConfig {
+    pub max_new_tokens: usize,
+    pub batch: usize,
+}
+
+impl Default for EvalConfig {
+    fn default() -> Self {
+        Self {
+            max_new_tokens: 48,
+            batch: 32,
+        }
+    }
+}
+
+/// Everything a run depends on. One serde tree: a TOML file, CLI `--set` overrides and the page's URL
+/// state all deserialise into it; unknown keys are errors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunConfig {
+    pub algo: Algo,
+    /// Model sizes: a preset name (tiny, small, bench).
+    pub preset: String,
+    pub seed: u64,
+    pub task: TaskConfig,
+    pub sft: SftConfig,
+    pub ppo: PpoConfig,
+    pub disc: DiscConfig,
+    pub gapo: GapoConfig,
+    pub eval: EvalConfig,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        Self {
+            algo: Algo::Gapo,
+            preset: "tiny".into(),
+            seed: 42,
+            task: TaskConfig::default(),
+            sft: SftConfig::default(),
+            ppo: PpoConfig::default(),
+            disc: DiscConfig::default(),
+            gapo: GapoConfig::default(),
+            eval: EvalConfig::default(),
+        }
+    }
+}
+
+/// When D is probed within a stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbePoint {
+    StageStart,
+    AfterGenerator,
+    AfterDiscriminator,
+}
+
+#[derive(Clone, Debug)]
+enum State {
+    Sft {
+        step: usize,
+    },
+    SftEval,
+    Warmup {
+        epoch: usize,
+        cursor: usize,
+        order: Vec<usize>,
+    },
+    Probe {
+        stage: usize,
+        point: ProbePoint,
+    },
+    Generator {
+        stage: usize,
+        iteration: usize,
+    },
+    DiscSample {
+        stage: usize,
+    },
+    DiscTrain {
+        stage: usize,
+        epoch: usize,
+        cursor: usize,
+        rows: Vec<Labelled>,
+        order: Vec<usize>,
+    },
+    FinalEval,
+    Done,
+}
+
+/// What one step did. Metric names follow TRL (DESIGN §6).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepReport {
+    pub step: usize,
+    pub phase: String,
+    pub stage: Option<usize>,
+    pub probe: Option<ProbePoint>,
+    pub metrics: BTreeMap<String, f64>,
+    pub eval: Option<EvalReport>,
+    pub done: bool,
+}
+
+pub struct Session {
+    pub config: RunConfig,
+    pub tokenizer: GapoTokenizer,
+    pub task: TaskData,
+    device: Device,
+    train_device: Device,
+    sft_generator: Option<Generator>,
+    sft_optim: ModuleOptimizer,
+    pub learner: Option<PpoLearner>,
+    pub disc: Option<DiscTrainer>,
+    pref_rows: Vec<Labelled>,
+    rng: SplitMix64,
+    state: State,
+    steps: usize,
+    pub sft_eval: Option<EvalReport>,
+    pub final_eval: Option<EvalReport>,
+}
+
+impl Session {
+    /// Builds the task, trains the tokenizer and initialises the models on `device` (plain; training uses
+    /// its autodiff twin).
+    pub fn new(config: RunConfig, device: Device) -> Result<Self> {
+        let preset = ModelPreset::named(&config.preset)?;
+        device.seed(config.seed);
+        let task = TaskData::build(&TaskConfig {
+            seed: config.seed,
+            ..config.task.clone()
+        })?;
+        let corpus: Vec<&str> = task
+            .train
+            .iter()
+            .flat_map(|t| {
+                [
+                    t.example.prompt.as_str(),
+                    t.example.response.as_str(),
+                    t.rejected_prompt.prompt.as_str(),
+                ]
+            })
+            .collect();
+        let tokenizer = GapoTokenizer::train(&corpus, preset.tokenizer.vocab_size)?;
+        let train_device = device.clone().autodiff();
+        let generator = preset
+            .generator_config(tokenizer.vocab_size())
+            .init(&train_device);
+        let disc = match config.algo {
+            Algo::Gapo | Algo::Ppo => Some(DiscTrainer::new(
+                config.disc.clone(),
+                preset
+                    .discriminator_config(tokenizer.vocab_size())
+                    .init(&train_device),
+            )),
+            _ => None,
+        };
+        let pref_rows = preference_rows(&task.train);
+        let rng = SplitMix64::new(config.seed ^ 0xA11CE);
+        Ok(Self {
+            sft_optim: AdamWConfig::new().with_weight_decay(0.0).init(),
+            config,
+            tokenizer,
+            task,
+            device,
+            train_device,
+            sft_generator: Some(generator),
+            learner: None,
+            disc,
+            pref_rows,
+            rng,
+            state: State::Sft { step: 0 },
+            steps: 0,
+            sft_eval: None,
+            final_eval: None,
+        })
+    }
+
+    /// The current policy (SFT model until PPO starts), without autodiff.
+    pub fn generator(&self) -> Generator {
+        match (&self.learner, &self.sft_generator) {
+            (Some(l), _) => l.policy.valid(),
+            (None, Some(g)) => g.valid(),
+            (None, None) => unreachable!("a session always holds a generator"),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done)
+    }
+
+    /// Greedy completions of the held-out prompts, scored by the checkers.
+    pub async fn evaluate(&self) -> Result<(EvalReport, Vec<String>)> {
+        let prompts: Vec<String> = self.task.eval.iter().map(|e| e.prompt.clone()).collect();
+        let greedy = SamplingConfig::new().with_greedy(true);
+        let e = &self.config.eval;
+        let responses = complete(
+            &self.generator(),
+            &self.tokenizer,
+            &prompts,
+            e.max_new_tokens,
+            &greedy,
+            e.batch,
+            &self.device,
+        )
+        .await?;
+        Ok((evaluate(&self.task.eval, &responses), responses))
+    }
+
+    fn probe_examples(&self) -> Vec<Example> {
+        self.task
+            .eval
+            .iter()
+            .take(self.config.gapo.probe_prompts)
+            .cloned()
+            .collect()
+    }
+
+    fn stages_after_warmup(&self) -> State {
+        match self.config.algo {
+            Algo::PpoOracle => State::Generator {
+                stage: 0,
+                iteration: 0,
+            },
+            _ => State::Probe {
+                stage: 0,
+                point: ProbePoint::StageStart,
+            },
+        }
+    }
+
+    /// Runs one step.
+    pub async fn step(&mut self) -> Result<StepReport> {
+        let mut report = StepReport {
+            step: self.steps,
+            ..Default::default()
+        };
+        let state = std::mem::replace(&mut self.state, State::Done);
+        self.state = match state {
+            State::Sft { step } => {
+                report.phase = "sft".into();
+                let loss = self.sft_step().await?;
+                report.metrics.insert("loss/sft".into(), loss);
+                if step + 1 >= self.config.sft.steps {
+                    State::SftEval
+                } else {
+                    State::Sft { step: step + 1 }
+                }
+            }
+            State::SftEval => {
+                report.phase = "eval_sft".into();
+                let (r, _) = self.evaluate().await?;
+                insert_eval(&mut report.metrics, &r);
+                report.eval = Some(r.clone());
+                self.sft_eval = Some(r);
+                if self.config.algo == Algo::Sft {
+                    State::Done
+                } else {
+                    let policy = self.sft_generator.take().expect("SFT generator");
+                    self.learner = Some(PpoLearner::new(
+                        self.config.ppo.clone(),
+                        policy,
+                        &self.train_device,
+                    ));
+                    match self.config.algo {
+                        Algo::PpoOracle => self.stages_after_warmup(),
+                        _ => State::Warmup {
+                            epoch: 0,
+                            cursor: 0,
+                            order: self.shuffled(self.pref_rows.len()),
+                        },
+                    }
+                }
+            }
+            State::Warmup {
+                epoch,
+                cursor,
+                order,
+            } => {
+                report.phase = "warmup".into();
+                let bs = self.config.disc.batch.max(1);
+                let batch: Vec<&Labelled> = order[cursor..(cursor + bs).min(order.len())]
+                    .iter()
+                    .map(|&i| &self.pref_rows[i])
+                    .collect();
+                let disc = self.disc.as_mut().expect("discriminator");
+                let loss = disc
+                    .train_batch(&self.tokenizer, &batch, &self.device)
+                    .await?;
+                report.metrics.insert("disc/loss".into(), loss);
+                let cursor = cursor + bs;
+                if cursor < order.len() {
+                    State::Warmup {
+                        epoch,
+                        cursor,
+                        order,
+                    }
+                } else if epoch + 1 < self.config.disc.warmup_epochs {
+                    State::Warmup {
+                        epoch: epoch + 1,
+                        cursor: 0,
+                        order: self.shuffled(self.pref_rows.len()),
+                    }
+                } else {
+                    self.stages_after_warmup()
+                }
+            }
+            State::Probe { stage, point } => {
+                report.phase = "probe".into();
+                report.stage = Some(stage);
+                report.probe = Some(point);
+                let probe_set = self.probe_examples();
+                let (learner, disc) = (
+                    self.learner.as_ref().expect("learner"),
+                    self.disc.as_ref().expect("discriminator"),
+                );
+                let e = probe(learner, disc, &self.tokenizer, &probe_set, &self.device).await?;
+                report
+                    .metrics
+                    .insert("disc/real_score".into(), e.real_score);
+                report
+                    .metrics
+                    .insert("disc/fake_score".into(), e.fake_score);
+                report
+                    .metrics
+                    .insert("disc/accuracy".into(), e.metrics.accuracy);
+                report
+                    .metrics
+                    .insert("disc/precision".into(), e.metrics.precision);
+                report
+                    .metrics
+                    .insert("disc/recall".into(), e.metrics.recall);
+                report.metrics.insert("disc/f1".into(), e.metrics.f1);
+                match point {
+                    ProbePoint::StageStart => State::Generator {
+                        stage,
+                        iteration: 0,
+                    },
+                    ProbePoint::AfterGenerator if self.config.algo == Algo::Gapo => {
+                        State::DiscSample { stage }
+                    }
+                    _ => self.next_stage(stage),
+                }
+            }
+            State::Generator { stage, iteration } => {
+                report.phase = "generator".into();
+                report.stage = Some(stage);
+                report.metrics = self.generator_step().await?;
+                if iteration + 1 < self.config.gapo.rollouts_per_stage {
+                    State::Generator {
+                        stage,
+                        iteration: iteration + 1,
+                    }
+                } else if self.config.algo == Algo::PpoOracle {
+                    self.next_stage(stage)
+                } else {
+                    State::Probe {
+                        stage,
+                        point: ProbePoint::AfterGenerator,
+                    }
+                }
+            }
+            State::DiscSample { stage } => {
+                report.phase = "discriminator".into();
+                report.stage = Some(stage);
+                let n = self
+                    .config
+                    .gapo
+                    .disc_items_per_stage
+                    .min(self.task.train.len());
+                let picks = self.shuffled(self.task.train.len());
+                let items: Vec<_> = picks
+                    .into_iter()
+                    .take(n)
+                    .map(|i| self.task.train[i].clone())
+                    .collect();
+                let learner = self.learner.as_ref().expect("learner");
+                let rows = discriminator_rows(
+                    &self.config.gapo,
+                    learner,
+                    &self.tokenizer,
+                    &items,
+                    &mut self.rng,
+                    &self.device,
+                )
+                .await?;
+                report.metrics.insert("disc/rows".into(), rows.len() as f64);
+                let order = self.shuffled(rows.len());
+                State::DiscTrain {
+                    stage,
+                    epoch: 0,
+                    cursor: 0,
+                    rows,
+                    order,
+                }
+            }
+            State::DiscTrain {
+                stage,
+                epoch,
+                cursor,
+                rows,
+                order,
+            } => {
+                report.phase = "discriminator".into();
+                report.stage = Some(stage);
+                let bs = self.config.disc.batch.max(1);
+                let batch: Vec<&Labelled> = order[cursor..(cursor + bs).min(order.len())]
+                    .iter()
+                    .map(|&i| &rows[i])
+                    .collect();
+                let disc = self.disc.as_mut().expect("discriminator");
+                let loss = disc
+                    .train_batch(&self.tokenizer, &batch, &self.device)
+                    .await?;
+                report.metrics.insert("disc/loss".into(), loss);
+                let cursor = cursor + bs;
+                if cursor < order.len() {
+                    State::DiscTrain {
+                        stage,
+                        epoch,
+                        cursor,
+                        rows,
+                        order,
+                    }
+                } else if epoch + 1 < self.config.disc.epochs_per_stage {
+                    let order = self.shuffled(rows.len());
+                    State::DiscTrain {
+                        stage,
+                        epoch: epoch + 1,
+                        cursor: 0,
+                        rows,
+                        order,
+                    }
+                } else {
+                    State::Probe {
+                        stage,
+                        point: ProbePoint::AfterDiscriminator,
+                    }
+                }
+            }
+            State::FinalEval => {
+                report.phase = "eval".into();
+                let (r, _) = self.evaluate().await?;
+                insert_eval(&mut report.metrics, &r);
+                report.eval = Some(r.clone());
+                self.final_eval = Some(r);
+                State::Done
+            }
+            State::Done => State::Done,
+        };
+        report.done = matches!(self.state, State::Done);
+        self.steps += 1;
+        Ok(report)
+    }
+
+    fn next_stage(&self, stage: usize) -> State {
+        if stage + 1 >= self.config.gapo.stages {
+            State::FinalEval
+        } else if self.config.algo == Algo::PpoOracle {
+            State::Generator {
+                stage: stage + 1,
+                iteration: 0,
+            }
+        } else {
+            State::Probe {
+                stage: stage + 1,
+                point: ProbePoint::StageStart,
+            }
+        }
+    }
+
+    fn shuffled(&mut self, n: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..n).collect();
+        self.rng.shuffle(&mut v);
+        v
+    }
+
+    async fn sft_step(&mut self) -> Result<f64> {
+        let c = self.config.sft.clone();
+        let special = self.tokenizer.special();
+        let generator = self.sft_generator.take().expect("SFT generator");
+        let max_len = generator.max_seq_len;
+        let mut rows = Vec::with_capacity(c.batch);
+        let mut masks = Vec::with_capacity(c.batch);
+        for _ in 0..c.batch {
+            let item = &self.task.train[self.rng.below(self.task.train.len())];
+            let (mut ids, mut mask) = self
+                .tokenizer
+                .generator_example(&item.example.prompt, &item.example.response)?;
+            if ids.len() > max_len {
+                let cut = ids.len() - max_len;
+                ids.drain(..cut);
+                mask.drain(..cut);
+            }
+            rows.push(ids);
+            masks.push(mask);
+        }
+        let batch = HostBatch::pad(&rows, special.pad, PadSide::Right)?;
+        let (ids, mask) = batch.to_device(&self.train_device);
+        let loss_mask = int_table(&masks, 0, PadSide::Right, &self.train_device)?.float();
+        let loss = sft_loss(&generator, ids, mask, loss_mask);
+        let value = scalar(loss.clone().detach()).await?;
+        if !value.is_finite() {
+            self.sft_generator = Some(generator);
+            return Err(GapoError::Input(format!(
+                "loss/sft is {value} at step {}: the update was skipped",
+                self.steps
+            )));
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &generator);
+        self.sft_generator = Some(self.sft_optim.step(c.lr, generator, grads));
+        Ok(value)
+    }
+
+    async fn generator_step(&mut self) -> Result<BTreeMap<String, f64>> {
+        let n = self.config.ppo.rollout_batch.min(self.task.train.len());
+        let picks: Vec<usize> = (0..n)
+            .map(|_| self.rng.below(self.task.train.len()))
+            .collect();
+        let prompts: Vec<String> = picks
+            .iter()
+            .map(|&i| self.task.train[i].example.prompt.clone())
+            .collect();
+        let learner = self.learner.as_mut().expect("learner");
+        match self.config.algo {
+            Algo::PpoOracle => {
+                let examples: Vec<Example> = picks
+                    .iter()
+                    .map(|&i| self.task.train[i].example.clone())
+                    .collect();
+                let device = self.device.clone();
+                let mut score = |responses: &[String]| -> Result<Tensor<1>> {
+                    let s: Vec<f32> = examples
+                        .iter()
+                        .zip(responses)
+                        .map(|(e, r)| {
+                            let passed = e
+                                .constraints
+                                .iter()
+                                .filter(|c| c.check(&e.product, r).pass)
+                                .count();
+                            passed as f32 / e.constraints.len() as f32
+                        })
+                        .collect();
+                    Ok(Tensor::from_data(
+                        TensorData::new(s, [examples.len()]),
+                        &device,
+                    ))
+                };
+                let (exp, mut metrics) = learner
+                    .make_experience(&self.tokenizer, &prompts, &mut score, &self.device)
+                    .await?;
+                learner.learn(&exp, &mut self.rng, &mut metrics).await?;
+                Ok(metrics)
+            }
+            _ => {
+                let disc = self.disc.as_ref().expect("discriminator");
+                generator_iteration(
+                    learner,
+                    disc,
+                    self.config.gapo.reward_transform,
+                    &self.tokenizer,
+                    &prompts,
+                    &mut self.rng,
+                    &self.device,
+                )
+                .await
+            }
+        }
+    }
+}
+
+fn insert_eval(m: &mut BTreeMap<String, f64>, r: &EvalReport) {
+    m.insert("eval/prompt_strict".into(), r.prompt_strict);
+    m.insert("eval/instruction_strict".into(), r.instruction_strict);
+    for (kind, s) in &r.per_kind {
+        m.insert(
+            format!("eval/{kind}/instruction_strict"),
+            s.instruction_strict(),
+        );
+        m.insert(format!("eval/{kind}/prompt_strict"), s.prompt_strict());
+    }
+}
