@@ -59,47 +59,22 @@ pub fn run(cmd: DataCommand, seed: u64) -> Result<()> {
                 None if format == Format::TrlPref => Pairs::Response,
                 None => Pairs::Prompt,
             };
-            let task = TaskData::build(&TaskConfig {
-                n_train: a.n,
-                n_eval: 1,
-                seed,
-                ..TaskConfig::default()
-            })?;
+            let task = TaskData::build(&TaskConfig { n_train: a.n, n_eval: 1, seed, ..TaskConfig::default() })?;
             let rows = export_rows(&task.train, format, pairs)?;
             write_atomic(&a.out, write_jsonl(&rows).as_bytes())
                 .with_context(|| format!("writing {}", a.out.display()))?;
-            println!(
-                "wrote {} {} rows ({:?} pairs) to {}",
-                rows.len(),
-                format,
-                pairs,
-                a.out.display()
-            );
+            println!("wrote {} {} rows ({:?} pairs) to {}", rows.len(), format, pairs, a.out.display());
         }
         DataCommand::Check(a) => {
             let format = a.format.as_deref().map(str::parse::<Format>).transpose()?;
-            let bytes =
-                std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
+            let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
             let data = read_jsonl(&bytes, &a.file.display().to_string(), format)?;
-            println!(
-                "{}: {} rows, format {}",
-                a.file.display(),
-                data.rows.len(),
-                data.format
-            );
+            println!("{}: {} rows, format {}", a.file.display(), data.rows.len(), data.format);
         }
         DataCommand::Stats(a) => {
-            let task = TaskData::build(&TaskConfig {
-                n_train: a.n,
-                n_eval: 200,
-                seed,
-                ..TaskConfig::default()
-            })?;
-            let corpus: Vec<&str> = task
-                .train
-                .iter()
-                .flat_map(|t| [t.example.prompt.as_str(), t.example.response.as_str()])
-                .collect();
+            let task = TaskData::build(&TaskConfig { n_train: a.n, n_eval: 200, seed, ..TaskConfig::default() })?;
+            let corpus: Vec<&str> =
+                task.train.iter().flat_map(|t| [t.example.prompt.as_str(), t.example.response.as_str()]).collect();
             println!(
                 "{:>6} {:>22} {:>22} {:>22}",
                 "vocab", "prompt tokens mean/max", "response mean/max", "held-out prompt mean/max"
@@ -111,26 +86,11 @@ pub fn run(cmd: DataCommand, seed: u64) -> Result<()> {
                         .iter()
                         .map(|t| tok.encode(t).map(|v| v.len() + extra))
                         .collect::<gapo_core::Result<_>>()?;
-                    Ok((
-                        ls.iter().sum::<usize>() as f64 / ls.len() as f64,
-                        ls.into_iter().max().unwrap_or(0),
-                    ))
+                    Ok((ls.iter().sum::<usize>() as f64 / ls.len() as f64, ls.into_iter().max().unwrap_or(0)))
                 };
                 // [BOS] prompt [SEP] and response [EOS], as the generator sees them.
-                let p = lens(
-                    task.train
-                        .iter()
-                        .map(|t| t.example.prompt.as_str())
-                        .collect(),
-                    2,
-                )?;
-                let r = lens(
-                    task.train
-                        .iter()
-                        .map(|t| t.example.response.as_str())
-                        .collect(),
-                    1,
-                )?;
+                let p = lens(task.train.iter().map(|t| t.example.prompt.as_str()).collect(), 2)?;
+                let r = lens(task.train.iter().map(|t| t.example.response.as_str()).collect(), 1)?;
                 let e = lens(task.eval.iter().map(|e| e.prompt.as_str()).collect(), 2)?;
                 println!(
                     "{:>6} {:>22} {:>22} {:>22}",

@@ -12,11 +12,7 @@ use clap::{Parser, Subcommand};
 use gapo_core::device::{BackendChoice, device_for};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "gapo",
-    version,
-    about = "GAPO (arXiv 2503.20194) in Rust on burn: train, evaluate, export data"
-)]
+#[command(name = "gapo", version, about = "GAPO (arXiv 2503.20194) in Rust on burn: train, evaluate, export data")]
 struct Cli {
     /// Backend: cpu (default, burn's pure-Rust flex), wgpu (needs --features wgpu), cuda (needs --features cuda).
     #[arg(long, global = true, default_value = "cpu")]
@@ -64,10 +60,7 @@ fn env(choice: BackendChoice) -> Result<()> {
     println!("gapo {}", env!("CARGO_PKG_VERSION"));
     println!("burn {}", gapo_core::BURN_VERSION);
     println!("target {}-{}", std::env::consts::ARCH, std::env::consts::OS);
-    let compiled: Vec<_> = BackendChoice::compiled_backends()
-        .iter()
-        .map(|b| b.name())
-        .collect();
+    let compiled: Vec<_> = BackendChoice::compiled_backends().iter().map(|b| b.name()).collect();
     println!("backends compiled in: {}", compiled.join(", "));
     match device_for(choice) {
         Ok(device) => println!("device: {}", gapo_core::device::describe(choice, &device)),

@@ -32,24 +32,21 @@ pub fn train_sft(
     let encoded: Vec<(Vec<u32>, Vec<u32>)> = pairs
         .iter()
         .map(|(p, r)| {
-            tokenizer
-                .generator_example(p, r)
-                .map(|(mut ids, mut mask)| {
-                    // Keep the end of an over-long prompt: the response is what is learned.
-                    if ids.len() > generator.max_seq_len {
-                        let cut = ids.len() - generator.max_seq_len;
-                        ids.drain(..cut);
-                        mask.drain(..cut);
-                    }
-                    (ids, mask)
-                })
+            tokenizer.generator_example(p, r).map(|(mut ids, mut mask)| {
+                // Keep the end of an over-long prompt: the response is what is learned.
+                if ids.len() > generator.max_seq_len {
+                    let cut = ids.len() - generator.max_seq_len;
+                    ids.drain(..cut);
+                    mask.drain(..cut);
+                }
+                (ids, mask)
+            })
         })
         .collect::<gapo_core::Result<_>>()?;
     let mut optim = AdamWConfig::new().with_weight_decay(0.0).init();
     let mut rng = SplitMix64::new(settings.seed ^ 0x5EED);
     for step in 0..settings.steps {
-        let picks: Vec<&(Vec<u32>, Vec<u32>)> =
-            (0..settings.batch).map(|_| rng.pick(&encoded)).collect();
+        let picks: Vec<&(Vec<u32>, Vec<u32>)> = (0..settings.batch).map(|_| rng.pick(&encoded)).collect();
         let rows: Vec<Vec<u32>> = picks.iter().map(|(ids, _)| ids.clone()).collect();
         let masks: Vec<Vec<u32>> = picks.iter().map(|(_, m)| m.clone()).collect();
         let batch = HostBatch::pad(&rows, special.pad, PadSide::Right)?;
@@ -58,10 +55,7 @@ pub fn train_sft(
         let loss = sft_loss(&generator, ids, mask, loss_mask);
         let grads = GradientsParams::from_grads(loss.backward(), &generator);
         let value = loss.into_scalar::<f32>();
-        anyhow::ensure!(
-            value.is_finite(),
-            "loss/sft is {value} at step {step}; the update was not applied"
-        );
+        anyhow::ensure!(value.is_finite(), "loss/sft is {value} at step {step}; the update was not applied");
         generator = optim.step(settings.lr, generator, grads);
         on_step(step, value);
     }

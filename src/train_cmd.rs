@@ -46,16 +46,8 @@ fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String,
     for (i, row) in rows.iter().enumerate() {
         match row {
             Row::Preference { prompt, chosen, .. } => pairs.push((prompt.clone(), chosen.clone())),
-            Row::Unpaired {
-                prompt,
-                completion,
-                label: true,
-            } => pairs.push((prompt.clone(), completion.clone())),
-            Row::Pointwise {
-                prompt,
-                response,
-                label: 1,
-            } => pairs.push((prompt.clone(), response.clone())),
+            Row::Unpaired { prompt, completion, label: true } => pairs.push((prompt.clone(), completion.clone())),
+            Row::Pointwise { prompt, response, label: 1 } => pairs.push((prompt.clone(), response.clone())),
             Row::Gapo { chosen, .. } => {
                 let Some((prompt, response)) = split_gapo_text(chosen, separator) else {
                     bail!(
@@ -69,10 +61,7 @@ fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String,
             _ => {}
         }
     }
-    anyhow::ensure!(
-        !pairs.is_empty(),
-        "{source}: no preferred rows to learn from"
-    );
+    anyhow::ensure!(!pairs.is_empty(), "{source}: no preferred rows to learn from");
     Ok(pairs)
 }
 
@@ -84,11 +73,7 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         );
     }
     let source = args.data.display().to_string();
-    let format = args
-        .format
-        .as_deref()
-        .map(str::parse::<Format>)
-        .transpose()?;
+    let format = args.format.as_deref().map(str::parse::<Format>).transpose()?;
     let bytes = std::fs::read(&args.data).with_context(|| format!("reading {source}"))?;
     let data = read_jsonl(&bytes, &source, format)?;
     let pairs = sft_pairs(&data.rows, &args.separator, &source)?;
@@ -102,45 +87,26 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: u64) -> Result<()> {
     let preset = ModelPreset::named(&args.preset)?;
     let device = device_for(choice)?;
     device.seed(seed);
-    let corpus: Vec<&str> = pairs
-        .iter()
-        .flat_map(|(p, r)| [p.as_str(), r.as_str()])
-        .collect();
+    let corpus: Vec<&str> = pairs.iter().flat_map(|(p, r)| [p.as_str(), r.as_str()]).collect();
     let tokenizer = GapoTokenizer::train(&corpus, preset.tokenizer.vocab_size)?;
     let gen_cfg = preset.generator_config(tokenizer.vocab_size());
     let train_device = device.autodiff();
-    let settings = SftSettings {
-        steps: args.steps,
-        batch: args.batch,
-        lr: args.lr,
-        seed,
-    };
+    let settings = SftSettings { steps: args.steps, batch: args.batch, lr: args.lr, seed };
     let mut metrics = String::new();
-    let generator = train_sft(
-        gen_cfg.init(&train_device),
-        &tokenizer,
-        &pairs,
-        &settings,
-        &train_device,
-        |step, loss| {
+    let generator =
+        train_sft(gen_cfg.init(&train_device), &tokenizer, &pairs, &settings, &train_device, |step, loss| {
             metrics.push_str(&format!("{{\"step\":{step},\"loss/sft\":{loss}}}\n"));
             if step % 50 == 0 || step + 1 == args.steps {
                 println!("sft step {step:>4}/{}  loss/sft {loss:.4}", args.steps);
             }
-        },
-    )?;
+        })?;
     let out = &args.out;
-    let save = |name: &str, bytes: &[u8]| {
-        write_atomic(&out.join(name), bytes).with_context(|| format!("saving {name}"))
-    };
+    let save =
+        |name: &str, bytes: &[u8]| write_atomic(&out.join(name), bytes).with_context(|| format!("saving {name}"));
     save("tokenizer.json", tokenizer.to_json()?.as_bytes())?;
     save(
         "generator.safetensors",
-        &checkpoint::to_bytes(
-            &generator.valid(),
-            "generator",
-            &serde_json::to_string(&gen_cfg)?,
-        )?,
+        &checkpoint::to_bytes(&generator.valid(), "generator", &serde_json::to_string(&gen_cfg)?)?,
     )?;
     save("metrics.jsonl", metrics.as_bytes())?;
     println!("files in {}/", out.display());

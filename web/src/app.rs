@@ -12,9 +12,7 @@ struct Probe {
     logit_sum: Result<f32, String>,
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(
-    inline_js = "export function href() { return String(window.location.href); }"
-)]
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = "export function href() { return String(window.location.href); }")]
 extern "C" {
     fn href() -> String;
 }
@@ -33,45 +31,25 @@ async fn pick_device() -> (BackendChoice, Device, String, String) {
             }
             Err(e) => {
                 let note = format!("WebGPU unavailable ({e}); using the CPU backend");
-                return (
-                    BackendChoice::Cpu,
-                    Device::flex(),
-                    "burn flex (wasm)".into(),
-                    note,
-                );
+                return (BackendChoice::Cpu, Device::flex(), "burn flex (wasm)".into(), note);
             }
         }
     }
-    (
-        BackendChoice::Cpu,
-        Device::flex(),
-        "burn flex (wasm)".into(),
-        "forced by backend=cpu".into(),
-    )
+    (BackendChoice::Cpu, Device::flex(), "burn flex (wasm)".into(), "forced by backend=cpu".into())
 }
 
 async fn probe() -> Probe {
     let (backend, device, adapter, note) = pick_device().await;
     let logit_sum = async {
         let preset = ModelPreset::named("tiny").map_err(|e| e.to_string())?;
-        let model = preset
-            .generator_config(preset.tokenizer.vocab_size)
-            .init(&device);
-        let ids =
-            Tensor::<2, Int>::from_data(TensorData::new(vec![1i64, 5, 9, 11], [1, 4]), &device);
+        let model = preset.generator_config(preset.tokenizer.vocab_size).init(&device);
+        let ids = Tensor::<2, Int>::from_data(TensorData::new(vec![1i64, 5, 9, 11], [1, 4]), &device);
         let mask = Tensor::<2>::ones([1, 4], &device);
         let sum = model.forward(ids, mask).sum();
-        sum.into_scalar_async::<f32>()
-            .await
-            .map_err(|e| format!("{e:?}"))
+        sum.into_scalar_async::<f32>().await.map_err(|e| format!("{e:?}"))
     }
     .await;
-    Probe {
-        backend,
-        adapter,
-        note,
-        logit_sum,
-    }
+    Probe { backend, adapter, note, logit_sum }
 }
 
 #[component]

@@ -13,7 +13,5 @@ fn main() {
 
 #[cfg(not(target_family = "wasm"))]
 fn main() {
-    eprintln!(
-        "gapo-web is the browser page: build it with `trunk build --release` at the repository root."
-    );
+    eprintln!("gapo-web is the browser page: build it with `trunk build --release` at the repository root.");
 }

@@ -58,21 +58,13 @@ pub struct ModelPreset {
 impl ModelPreset {
     /// A shipped preset by name.
     pub fn named(name: &str) -> Result<Self> {
-        let (_, text) =
-            PRESETS
-                .iter()
-                .find(|(n, _)| *n == name)
-                .ok_or_else(|| GapoError::Config {
-                    field: "preset".into(),
-                    message: format!(
-                        "unknown preset `{name}`; known: {}",
-                        PRESETS
-                            .iter()
-                            .map(|(n, _)| *n)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                })?;
+        let (_, text) = PRESETS.iter().find(|(n, _)| *n == name).ok_or_else(|| GapoError::Config {
+            field: "preset".into(),
+            message: format!(
+                "unknown preset `{name}`; known: {}",
+                PRESETS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            ),
+        })?;
         Self::parse(text, &format!("preset {name}"))
     }
 
@@ -82,12 +74,8 @@ impl ModelPreset {
             field: source_name.into(),
             message: e.to_string().trim_end().to_string(),
         })?;
-        preset
-            .generator_config(preset.tokenizer.vocab_size)
-            .validate()?;
-        preset
-            .discriminator_config(preset.tokenizer.vocab_size)
-            .validate()?;
+        preset.generator_config(preset.tokenizer.vocab_size).validate()?;
+        preset.discriminator_config(preset.tokenizer.vocab_size).validate()?;
         Ok(preset)
     }
 
@@ -147,17 +135,9 @@ mod tests {
 
     #[test]
     fn an_unknown_key_fails_loudly_with_its_name_and_line() {
-        let text = PRESETS[0].1.replace(
-            "n_layers = 2\nn_heads",
-            "n_layers = 2\nn_layrs = 3\nn_heads",
-        );
-        let err = ModelPreset::parse(&text, "my.toml")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("my.toml") && err.contains("n_layrs") && err.contains("line"),
-            "{err}"
-        );
+        let text = PRESETS[0].1.replace("n_layers = 2\nn_heads", "n_layers = 2\nn_layrs = 3\nn_heads");
+        let err = ModelPreset::parse(&text, "my.toml").unwrap_err().to_string();
+        assert!(err.contains("my.toml") && err.contains("n_layrs") && err.contains("line"), "{err}");
     }
 
     #[test]
@@ -168,17 +148,9 @@ mod tests {
         );
         let err = ModelPreset::parse(&text, "t.toml").unwrap_err().to_string();
         assert!(err.contains("d_model"), "{err}");
-        let text = PRESETS[0].1.replace(
-            "n_heads = 4\nmax_seq_len = 160",
-            "n_heads = 5\nmax_seq_len = 160",
-        );
+        let text = PRESETS[0].1.replace("n_heads = 4\nmax_seq_len = 160", "n_heads = 5\nmax_seq_len = 160");
         let err = ModelPreset::parse(&text, "t.toml").unwrap_err().to_string();
         assert!(err.contains("generator.n_heads"), "{err}");
-        assert!(
-            ModelPreset::named("huge")
-                .unwrap_err()
-                .to_string()
-                .contains("tiny, small, bench")
-        );
+        assert!(ModelPreset::named("huge").unwrap_err().to_string().contains("tiny, small, bench"));
     }
 }

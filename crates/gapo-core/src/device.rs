@@ -85,15 +85,9 @@ impl FromStr for BackendChoice {
 fn not_compiled(choice: BackendChoice) -> GapoError {
     let hint = match choice {
         BackendChoice::WebGpu => "webgpu runs only in the browser build (web/)".to_string(),
-        _ => format!(
-            "this build was compiled without it; rebuild with `--features {}`",
-            choice.cargo_feature()
-        ),
+        _ => format!("this build was compiled without it; rebuild with `--features {}`", choice.cargo_feature()),
     };
-    GapoError::Device {
-        device: choice.name().into(),
-        message: hint,
-    }
+    GapoError::Device { device: choice.name().into(), message: hint }
 }
 
 /// The burn device for a backend choice (native; synchronous). For `webgpu` use [`init_webgpu`].
@@ -121,10 +115,7 @@ pub async fn init_webgpu() -> Result<Device> {
         .graphics_api(burn::tensor::wgpu::WgpuBackend::WebGpu)
         .init_async()
         .await
-        .map_err(|e| GapoError::Device {
-            device: "webgpu".into(),
-            message: e.to_string(),
-        })
+        .map_err(|e| GapoError::Device { device: "webgpu".into(), message: e.to_string() })
 }
 
 /// A one-line description of a device for logs and bug reports.
@@ -139,10 +130,7 @@ mod tests {
     #[test]
     fn parses_backend_names_and_rejects_unknown_ones() {
         assert_eq!("cpu".parse::<BackendChoice>().unwrap(), BackendChoice::Cpu);
-        assert_eq!(
-            " CUDA ".parse::<BackendChoice>().unwrap(),
-            BackendChoice::Cuda
-        );
+        assert_eq!(" CUDA ".parse::<BackendChoice>().unwrap(), BackendChoice::Cuda);
         let err = "tpu".parse::<BackendChoice>().unwrap_err().to_string();
         assert!(err.contains("tpu") && err.contains("cpu, wgpu"), "{err}");
     }

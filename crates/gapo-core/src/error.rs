@@ -15,26 +15,15 @@ pub enum GapoError {
 
     /// A tokenizer that cannot be trained, parsed or used; `source_name` says which one.
     #[error("tokenizer {source_name}: {message}")]
-    Tokenizer {
-        source_name: String,
-        message: String,
-    },
+    Tokenizer { source_name: String, message: String },
 
     /// A checkpoint that cannot be read or does not fit the model; `source_name` names the file or blob.
     #[error("checkpoint {source_name}: {message}")]
-    Checkpoint {
-        source_name: String,
-        message: String,
-    },
+    Checkpoint { source_name: String, message: String },
 
     /// A data row that cannot be used: `line` is 1-based (0 for the file as a whole), `field` the JSON key.
     #[error("{source_name}{}{}: {message}", if *line > 0 { format!(":{line}") } else { String::new() }, field.as_ref().map(|f| format!(": field `{f}`")).unwrap_or_default())]
-    Data {
-        source_name: String,
-        line: usize,
-        field: Option<String>,
-        message: String,
-    },
+    Data { source_name: String, line: usize, field: Option<String>, message: String },
 
     /// A batch whose shape does not fit the model (too long, empty, mismatched lengths).
     #[error("input: {0}")]

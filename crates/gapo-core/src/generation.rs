@@ -20,41 +20,22 @@ pub async fn complete(
     device: &Device,
 ) -> Result<Vec<String>> {
     let special = tokenizer.special();
-    let budget = model
-        .max_seq_len
-        .checked_sub(max_new)
-        .filter(|b| *b >= 2)
-        .ok_or_else(|| {
-            GapoError::Input(format!(
-                "max_new {max_new} leaves no room for a prompt in max_seq_len {}",
-                model.max_seq_len
-            ))
-        })?;
+    let budget = model.max_seq_len.checked_sub(max_new).filter(|b| *b >= 2).ok_or_else(|| {
+        GapoError::Input(format!("max_new {max_new} leaves no room for a prompt in max_seq_len {}", model.max_seq_len))
+    })?;
     let mut out = Vec::with_capacity(prompts.len());
     for chunk in prompts.chunks(batch_size.max(1)) {
         let rows: Vec<Vec<u32>> = chunk
             .iter()
             .map(|p| {
-                tokenizer.generator_prompt(p).map(|ids| {
-                    if ids.len() > budget {
-                        ids[ids.len() - budget..].to_vec()
-                    } else {
-                        ids
-                    }
-                })
+                tokenizer
+                    .generator_prompt(p)
+                    .map(|ids| if ids.len() > budget { ids[ids.len() - budget..].to_vec() } else { ids })
             })
             .collect::<Result<_>>()?;
         let batch = HostBatch::pad(&rows, special.pad, PadSide::Left)?;
         let (ids, mask) = batch.to_device(device);
-        let rollout = generate(
-            model,
-            ids,
-            mask,
-            max_new,
-            sampling,
-            special.eos,
-            special.pad,
-        )?;
+        let rollout = generate(model, ids, mask, max_new, sampling, special.eos, special.pad)?;
         let tokens = rollout
             .tokens
             .into_data_async()
@@ -64,11 +45,7 @@ pub async fn complete(
             .try_into_vec::<i64>()
             .map_err(|e| GapoError::Input(format!("reading tokens back: {e:?}")))?;
         for row in tokens.chunks(max_new) {
-            let ids: Vec<u32> = row
-                .iter()
-                .take_while(|&&t| t != special.eos as i64)
-                .map(|&t| t as u32)
-                .collect();
+            let ids: Vec<u32> = row.iter().take_while(|&&t| t != special.eos as i64).map(|&t| t as u32).collect();
             out.push(tokenizer.decode(&ids)?);
         }
     }

@@ -5,27 +5,15 @@ use crate::error::{GapoError, Result};
 use burn::tensor::{Int, Tensor};
 
 fn err(e: impl std::fmt::Debug) -> GapoError {
-    GapoError::Input(format!(
-        "reading a tensor back from the device failed: {e:?}"
-    ))
+    GapoError::Input(format!("reading a tensor back from the device failed: {e:?}"))
 }
 
 pub async fn floats<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
-    t.into_data_async()
-        .await
-        .map_err(err)?
-        .convert::<f32>()
-        .try_into_vec::<f32>()
-        .map_err(err)
+    t.into_data_async().await.map_err(err)?.convert::<f32>().try_into_vec::<f32>().map_err(err)
 }
 
 pub async fn ints<const D: usize>(t: Tensor<D, Int>) -> Result<Vec<i64>> {
-    t.into_data_async()
-        .await
-        .map_err(err)?
-        .convert::<i64>()
-        .try_into_vec::<i64>()
-        .map_err(err)
+    t.into_data_async().await.map_err(err)?.convert::<i64>().try_into_vec::<i64>().map_err(err)
 }
 
 pub async fn scalar(t: Tensor<1>) -> Result<f64> {

@@ -57,12 +57,8 @@ mod tests {
     fn known_first_value_and_repeatable_streams() {
         // Reference value of SplitMix64 seeded with 0 (Vigna's splitmix64.c).
         assert_eq!(SplitMix64::new(0).next_u64(), 0xE220_A839_7B1D_CDAF);
-        let a: Vec<u64> = (0..5)
-            .scan(SplitMix64::new(9), |r, _| Some(r.next_u64()))
-            .collect();
-        let b: Vec<u64> = (0..5)
-            .scan(SplitMix64::new(9), |r, _| Some(r.next_u64()))
-            .collect();
+        let a: Vec<u64> = (0..5).scan(SplitMix64::new(9), |r, _| Some(r.next_u64())).collect();
+        let b: Vec<u64> = (0..5).scan(SplitMix64::new(9), |r, _| Some(r.next_u64())).collect();
         assert_eq!(a, b);
     }
 
@@ -73,10 +69,7 @@ mod tests {
         for _ in 0..50_000 {
             counts[r.below(5)] += 1;
         }
-        assert!(
-            counts.iter().all(|&c| (9_000..11_000).contains(&c)),
-            "{counts:?}"
-        );
+        assert!(counts.iter().all(|&c| (9_000..11_000).contains(&c)), "{counts:?}");
         let mut v: Vec<u32> = (0..10).collect();
         r.shuffle(&mut v);
         let mut sorted = v.clone();

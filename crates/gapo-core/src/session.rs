@@ -8,10 +8,9 @@
 //! after each → final evaluation on held-out prompts.
 
 use crate::algo::discriminator::{DiscConfig, DiscTrainer, Labelled};
-use crate::algo::gapo::{
-    GapoConfig, discriminator_rows, generator_iteration, preference_rows, probe,
-};
+use crate::algo::gapo::{GapoConfig, discriminator_rows, generator_iteration, preference_rows, probe};
 use crate::algo::ppo_trainer::{PpoConfig, PpoLearner};
+use crate::algo::preference::{PrefConfig, PrefMethod, preference_step};
 use crate::algo::sft::sft_loss;
 use crate::config::ModelPreset;
 use crate::data::batch::{HostBatch, PadSide, int_table};
@@ -40,6 +39,25 @@ pub enum Algo {
     Ppo,
     /// PPO against the exact checker (instruction-level pass rate): the ceiling.
     PpoOracle,
+    /// Offline preference methods on the task's pairs.
+    Dpo,
+    Ipo,
+    Kto,
+    Simpo,
+    Orpo,
+}
+
+impl Algo {
+    fn preference(self) -> Option<PrefMethod> {
+        match self {
+            Self::Dpo => Some(PrefMethod::Dpo),
+            Self::Ipo => Some(PrefMethod::Ipo),
+            Self::Kto => Some(PrefMethod::Kto),
+            Self::Simpo => Some(PrefMethod::Simpo),
+            Self::Orpo => Some(PrefMethod::Orpo),
+            _ => None,
+        }
+    }
 }
 
 impl std::str::FromStr for Algo {
@@ -50,10 +68,15 @@ impl std::str::FromStr for Algo {
             "gapo" => Ok(Self::Gapo),
             "ppo" => Ok(Self::Ppo),
             "ppo-oracle" => Ok(Self::PpoOracle),
+            "dpo" => Ok(Self::Dpo),
+            "ipo" => Ok(Self::Ipo),
+            "kto" => Ok(Self::Kto),
+            "simpo" => Ok(Self::Simpo),
+            "orpo" => Ok(Self::Orpo),
             _ => Err(GapoError::Config {
                 field: "algo".into(),
                 message: format!(
-                    "unknown or not yet available `{s}`; expected sft, gapo, ppo, ppo-oracle"
+                    "unknown or not yet available `{s}`; expected sft, gapo, ppo, ppo-oracle, dpo, ipo, kto, simpo, orpo"
                 ),
             }),
         }
@@ -70,11 +93,7 @@ pub struct SftConfig {
 
 impl Default for SftConfig {
     fn default() -> Self {
-        Self {
-            steps: 400,
-            batch: 16,
-            lr: 2e-3,
-        }
+        Self { steps: 400, batch: 16, lr: 2e-3 }
     }
 }
 
@@ -87,10 +106,7 @@ pub struct EvalConfig {
 
 impl Default for EvalConfig {
     fn default() -> Self {
-        Self {
-            max_new_tokens: 48,
-            batch: 32,
-        }
+        Self { max_new_tokens: 48, batch: 32 }
     }
 }
 
@@ -108,6 +124,7 @@ pub struct RunConfig {
     pub ppo: PpoConfig,
     pub disc: DiscConfig,
     pub gapo: GapoConfig,
+    pub pref: PrefConfig,
     pub eval: EvalConfig,
 }
 
@@ -122,6 +139,7 @@ impl Default for RunConfig {
             ppo: PpoConfig::default(),
             disc: DiscConfig::default(),
             gapo: GapoConfig::default(),
+            pref: PrefConfig::default(),
             eval: EvalConfig::default(),
         }
     }
@@ -138,33 +156,14 @@ pub enum ProbePoint {
 
 #[derive(Clone, Debug)]
 enum State {
-    Sft {
-        step: usize,
-    },
+    Sft { step: usize },
     SftEval,
-    Warmup {
-        epoch: usize,
-        cursor: usize,
-        order: Vec<usize>,
-    },
-    Probe {
-        stage: usize,
-        point: ProbePoint,
-    },
-    Generator {
-        stage: usize,
-        iteration: usize,
-    },
-    DiscSample {
-        stage: usize,
-    },
-    DiscTrain {
-        stage: usize,
-        epoch: usize,
-        cursor: usize,
-        rows: Vec<Labelled>,
-        order: Vec<usize>,
-    },
+    Pref { step: usize },
+    Warmup { epoch: usize, cursor: usize, order: Vec<usize> },
+    Probe { stage: usize, point: ProbePoint },
+    Generator { stage: usize, iteration: usize },
+    DiscSample { stage: usize },
+    DiscTrain { stage: usize, epoch: usize, cursor: usize, rows: Vec<Labelled>, order: Vec<usize> },
     FinalEval,
     Done,
 }
@@ -189,6 +188,8 @@ pub struct Session {
     train_device: Device,
     sft_generator: Option<Generator>,
     sft_optim: ModuleOptimizer,
+    /// The frozen SFT model, for the preference methods that need a reference.
+    pref_reference: Option<Generator>,
     pub learner: Option<PpoLearner>,
     pub disc: Option<DiscTrainer>,
     pref_rows: Vec<Labelled>,
@@ -205,32 +206,19 @@ impl Session {
     pub fn new(config: RunConfig, device: Device) -> Result<Self> {
         let preset = ModelPreset::named(&config.preset)?;
         device.seed(config.seed);
-        let task = TaskData::build(&TaskConfig {
-            seed: config.seed,
-            ..config.task.clone()
-        })?;
+        let task = TaskData::build(&TaskConfig { seed: config.seed, ..config.task.clone() })?;
         let corpus: Vec<&str> = task
             .train
             .iter()
-            .flat_map(|t| {
-                [
-                    t.example.prompt.as_str(),
-                    t.example.response.as_str(),
-                    t.rejected_prompt.prompt.as_str(),
-                ]
-            })
+            .flat_map(|t| [t.example.prompt.as_str(), t.example.response.as_str(), t.rejected_prompt.prompt.as_str()])
             .collect();
         let tokenizer = GapoTokenizer::train(&corpus, preset.tokenizer.vocab_size)?;
         let train_device = device.clone().autodiff();
-        let generator = preset
-            .generator_config(tokenizer.vocab_size())
-            .init(&train_device);
+        let generator = preset.generator_config(tokenizer.vocab_size()).init(&train_device);
         let disc = match config.algo {
             Algo::Gapo | Algo::Ppo => Some(DiscTrainer::new(
                 config.disc.clone(),
-                preset
-                    .discriminator_config(tokenizer.vocab_size())
-                    .init(&train_device),
+                preset.discriminator_config(tokenizer.vocab_size()).init(&train_device),
             )),
             _ => None,
         };
@@ -238,6 +226,7 @@ impl Session {
         let rng = SplitMix64::new(config.seed ^ 0xA11CE);
         Ok(Self {
             sft_optim: AdamWConfig::new().with_weight_decay(0.0).init(),
+            pref_reference: None,
             config,
             tokenizer,
             task,
@@ -273,58 +262,33 @@ impl Session {
         let prompts: Vec<String> = self.task.eval.iter().map(|e| e.prompt.clone()).collect();
         let greedy = SamplingConfig::new().with_greedy(true);
         let e = &self.config.eval;
-        let responses = complete(
-            &self.generator(),
-            &self.tokenizer,
-            &prompts,
-            e.max_new_tokens,
-            &greedy,
-            e.batch,
-            &self.device,
-        )
-        .await?;
+        let responses =
+            complete(&self.generator(), &self.tokenizer, &prompts, e.max_new_tokens, &greedy, e.batch, &self.device)
+                .await?;
         Ok((evaluate(&self.task.eval, &responses), responses))
     }
 
     fn probe_examples(&self) -> Vec<Example> {
-        self.task
-            .eval
-            .iter()
-            .take(self.config.gapo.probe_prompts)
-            .cloned()
-            .collect()
+        self.task.eval.iter().take(self.config.gapo.probe_prompts).cloned().collect()
     }
 
     fn stages_after_warmup(&self) -> State {
         match self.config.algo {
-            Algo::PpoOracle => State::Generator {
-                stage: 0,
-                iteration: 0,
-            },
-            _ => State::Probe {
-                stage: 0,
-                point: ProbePoint::StageStart,
-            },
+            Algo::PpoOracle => State::Generator { stage: 0, iteration: 0 },
+            _ => State::Probe { stage: 0, point: ProbePoint::StageStart },
         }
     }
 
     /// Runs one step.
     pub async fn step(&mut self) -> Result<StepReport> {
-        let mut report = StepReport {
-            step: self.steps,
-            ..Default::default()
-        };
+        let mut report = StepReport { step: self.steps, ..Default::default() };
         let state = std::mem::replace(&mut self.state, State::Done);
         self.state = match state {
             State::Sft { step } => {
                 report.phase = "sft".into();
                 let loss = self.sft_step().await?;
                 report.metrics.insert("loss/sft".into(), loss);
-                if step + 1 >= self.config.sft.steps {
-                    State::SftEval
-                } else {
-                    State::Sft { step: step + 1 }
-                }
+                if step + 1 >= self.config.sft.steps { State::SftEval } else { State::Sft { step: step + 1 } }
             }
             State::SftEval => {
                 report.phase = "eval_sft".into();
@@ -334,52 +298,55 @@ impl Session {
                 self.sft_eval = Some(r);
                 if self.config.algo == Algo::Sft {
                     State::Done
+                } else if self.config.algo.preference().is_some() {
+                    self.pref_reference = self.sft_generator.as_ref().map(|g| g.valid());
+                    self.sft_optim = AdamWConfig::new().with_weight_decay(0.0).init();
+                    State::Pref { step: 0 }
                 } else {
                     let policy = self.sft_generator.take().expect("SFT generator");
-                    self.learner = Some(PpoLearner::new(
-                        self.config.ppo.clone(),
-                        policy,
-                        &self.train_device,
-                    ));
+                    self.learner = Some(PpoLearner::new(self.config.ppo.clone(), policy, &self.train_device));
                     match self.config.algo {
                         Algo::PpoOracle => self.stages_after_warmup(),
-                        _ => State::Warmup {
-                            epoch: 0,
-                            cursor: 0,
-                            order: self.shuffled(self.pref_rows.len()),
-                        },
+                        _ => State::Warmup { epoch: 0, cursor: 0, order: self.shuffled(self.pref_rows.len()) },
                     }
                 }
             }
-            State::Warmup {
-                epoch,
-                cursor,
-                order,
-            } => {
+            State::Pref { step } => {
+                report.phase = "preference".into();
+                let method = self.config.algo.preference().expect("a preference method");
+                let n = self.config.pref.batch.min(self.task.train.len());
+                let picks: Vec<usize> = (0..n).map(|_| self.rng.below(self.task.train.len())).collect();
+                let items: Vec<&crate::task::TrainItem> = picks.iter().map(|&i| &self.task.train[i]).collect();
+                let policy = self.sft_generator.take().expect("policy");
+                let reference = self.pref_reference.as_ref().expect("reference");
+                let (policy, metrics) = preference_step(
+                    method,
+                    &self.config.pref,
+                    policy,
+                    reference,
+                    &mut self.sft_optim,
+                    &self.tokenizer,
+                    &items,
+                    &self.train_device,
+                )
+                .await?;
+                self.sft_generator = Some(policy);
+                report.metrics = metrics;
+                if step + 1 >= self.config.pref.steps { State::FinalEval } else { State::Pref { step: step + 1 } }
+            }
+            State::Warmup { epoch, cursor, order } => {
                 report.phase = "warmup".into();
                 let bs = self.config.disc.batch.max(1);
-                let batch: Vec<&Labelled> = order[cursor..(cursor + bs).min(order.len())]
-                    .iter()
-                    .map(|&i| &self.pref_rows[i])
-                    .collect();
+                let batch: Vec<&Labelled> =
+                    order[cursor..(cursor + bs).min(order.len())].iter().map(|&i| &self.pref_rows[i]).collect();
                 let disc = self.disc.as_mut().expect("discriminator");
-                let loss = disc
-                    .train_batch(&self.tokenizer, &batch, &self.device)
-                    .await?;
+                let loss = disc.train_batch(&self.tokenizer, &batch, &self.device).await?;
                 report.metrics.insert("disc/loss".into(), loss);
                 let cursor = cursor + bs;
                 if cursor < order.len() {
-                    State::Warmup {
-                        epoch,
-                        cursor,
-                        order,
-                    }
+                    State::Warmup { epoch, cursor, order }
                 } else if epoch + 1 < self.config.disc.warmup_epochs {
-                    State::Warmup {
-                        epoch: epoch + 1,
-                        cursor: 0,
-                        order: self.shuffled(self.pref_rows.len()),
-                    }
+                    State::Warmup { epoch: epoch + 1, cursor: 0, order: self.shuffled(self.pref_rows.len()) }
                 } else {
                     self.stages_after_warmup()
                 }
@@ -389,35 +356,18 @@ impl Session {
                 report.stage = Some(stage);
                 report.probe = Some(point);
                 let probe_set = self.probe_examples();
-                let (learner, disc) = (
-                    self.learner.as_ref().expect("learner"),
-                    self.disc.as_ref().expect("discriminator"),
-                );
+                let (learner, disc) =
+                    (self.learner.as_ref().expect("learner"), self.disc.as_ref().expect("discriminator"));
                 let e = probe(learner, disc, &self.tokenizer, &probe_set, &self.device).await?;
-                report
-                    .metrics
-                    .insert("disc/real_score".into(), e.real_score);
-                report
-                    .metrics
-                    .insert("disc/fake_score".into(), e.fake_score);
-                report
-                    .metrics
-                    .insert("disc/accuracy".into(), e.metrics.accuracy);
-                report
-                    .metrics
-                    .insert("disc/precision".into(), e.metrics.precision);
-                report
-                    .metrics
-                    .insert("disc/recall".into(), e.metrics.recall);
+                report.metrics.insert("disc/real_score".into(), e.real_score);
+                report.metrics.insert("disc/fake_score".into(), e.fake_score);
+                report.metrics.insert("disc/accuracy".into(), e.metrics.accuracy);
+                report.metrics.insert("disc/precision".into(), e.metrics.precision);
+                report.metrics.insert("disc/recall".into(), e.metrics.recall);
                 report.metrics.insert("disc/f1".into(), e.metrics.f1);
                 match point {
-                    ProbePoint::StageStart => State::Generator {
-                        stage,
-                        iteration: 0,
-                    },
-                    ProbePoint::AfterGenerator if self.config.algo == Algo::Gapo => {
-                        State::DiscSample { stage }
-                    }
+                    ProbePoint::StageStart => State::Generator { stage, iteration: 0 },
+                    ProbePoint::AfterGenerator if self.config.algo == Algo::Gapo => State::DiscSample { stage },
                     _ => self.next_stage(stage),
                 }
             }
@@ -426,33 +376,19 @@ impl Session {
                 report.stage = Some(stage);
                 report.metrics = self.generator_step().await?;
                 if iteration + 1 < self.config.gapo.rollouts_per_stage {
-                    State::Generator {
-                        stage,
-                        iteration: iteration + 1,
-                    }
+                    State::Generator { stage, iteration: iteration + 1 }
                 } else if self.config.algo == Algo::PpoOracle {
                     self.next_stage(stage)
                 } else {
-                    State::Probe {
-                        stage,
-                        point: ProbePoint::AfterGenerator,
-                    }
+                    State::Probe { stage, point: ProbePoint::AfterGenerator }
                 }
             }
             State::DiscSample { stage } => {
                 report.phase = "discriminator".into();
                 report.stage = Some(stage);
-                let n = self
-                    .config
-                    .gapo
-                    .disc_items_per_stage
-                    .min(self.task.train.len());
+                let n = self.config.gapo.disc_items_per_stage.min(self.task.train.len());
                 let picks = self.shuffled(self.task.train.len());
-                let items: Vec<_> = picks
-                    .into_iter()
-                    .take(n)
-                    .map(|i| self.task.train[i].clone())
-                    .collect();
+                let items: Vec<_> = picks.into_iter().take(n).map(|i| self.task.train[i].clone()).collect();
                 let learner = self.learner.as_ref().expect("learner");
                 let rows = discriminator_rows(
                     &self.config.gapo,
@@ -465,56 +401,25 @@ impl Session {
                 .await?;
                 report.metrics.insert("disc/rows".into(), rows.len() as f64);
                 let order = self.shuffled(rows.len());
-                State::DiscTrain {
-                    stage,
-                    epoch: 0,
-                    cursor: 0,
-                    rows,
-                    order,
-                }
+                State::DiscTrain { stage, epoch: 0, cursor: 0, rows, order }
             }
-            State::DiscTrain {
-                stage,
-                epoch,
-                cursor,
-                rows,
-                order,
-            } => {
+            State::DiscTrain { stage, epoch, cursor, rows, order } => {
                 report.phase = "discriminator".into();
                 report.stage = Some(stage);
                 let bs = self.config.disc.batch.max(1);
-                let batch: Vec<&Labelled> = order[cursor..(cursor + bs).min(order.len())]
-                    .iter()
-                    .map(|&i| &rows[i])
-                    .collect();
+                let batch: Vec<&Labelled> =
+                    order[cursor..(cursor + bs).min(order.len())].iter().map(|&i| &rows[i]).collect();
                 let disc = self.disc.as_mut().expect("discriminator");
-                let loss = disc
-                    .train_batch(&self.tokenizer, &batch, &self.device)
-                    .await?;
+                let loss = disc.train_batch(&self.tokenizer, &batch, &self.device).await?;
                 report.metrics.insert("disc/loss".into(), loss);
                 let cursor = cursor + bs;
                 if cursor < order.len() {
-                    State::DiscTrain {
-                        stage,
-                        epoch,
-                        cursor,
-                        rows,
-                        order,
-                    }
+                    State::DiscTrain { stage, epoch, cursor, rows, order }
                 } else if epoch + 1 < self.config.disc.epochs_per_stage {
                     let order = self.shuffled(rows.len());
-                    State::DiscTrain {
-                        stage,
-                        epoch: epoch + 1,
-                        cursor: 0,
-                        rows,
-                        order,
-                    }
+                    State::DiscTrain { stage, epoch: epoch + 1, cursor: 0, rows, order }
                 } else {
-                    State::Probe {
-                        stage,
-                        point: ProbePoint::AfterDiscriminator,
-                    }
+                    State::Probe { stage, point: ProbePoint::AfterDiscriminator }
                 }
             }
             State::FinalEval => {
@@ -536,15 +441,9 @@ impl Session {
         if stage + 1 >= self.config.gapo.stages {
             State::FinalEval
         } else if self.config.algo == Algo::PpoOracle {
-            State::Generator {
-                stage: stage + 1,
-                iteration: 0,
-            }
+            State::Generator { stage: stage + 1, iteration: 0 }
         } else {
-            State::Probe {
-                stage: stage + 1,
-                point: ProbePoint::StageStart,
-            }
+            State::Probe { stage: stage + 1, point: ProbePoint::StageStart }
         }
     }
 
@@ -563,9 +462,7 @@ impl Session {
         let mut masks = Vec::with_capacity(c.batch);
         for _ in 0..c.batch {
             let item = &self.task.train[self.rng.below(self.task.train.len())];
-            let (mut ids, mut mask) = self
-                .tokenizer
-                .generator_example(&item.example.prompt, &item.example.response)?;
+            let (mut ids, mut mask) = self.tokenizer.generator_example(&item.example.prompt, &item.example.response)?;
             if ids.len() > max_len {
                 let cut = ids.len() - max_len;
                 ids.drain(..cut);
@@ -593,42 +490,26 @@ impl Session {
 
     async fn generator_step(&mut self) -> Result<BTreeMap<String, f64>> {
         let n = self.config.ppo.rollout_batch.min(self.task.train.len());
-        let picks: Vec<usize> = (0..n)
-            .map(|_| self.rng.below(self.task.train.len()))
-            .collect();
-        let prompts: Vec<String> = picks
-            .iter()
-            .map(|&i| self.task.train[i].example.prompt.clone())
-            .collect();
+        let picks: Vec<usize> = (0..n).map(|_| self.rng.below(self.task.train.len())).collect();
+        let prompts: Vec<String> = picks.iter().map(|&i| self.task.train[i].example.prompt.clone()).collect();
         let learner = self.learner.as_mut().expect("learner");
         match self.config.algo {
             Algo::PpoOracle => {
-                let examples: Vec<Example> = picks
-                    .iter()
-                    .map(|&i| self.task.train[i].example.clone())
-                    .collect();
+                let examples: Vec<Example> = picks.iter().map(|&i| self.task.train[i].example.clone()).collect();
                 let device = self.device.clone();
                 let mut score = |responses: &[String]| -> Result<Tensor<1>> {
                     let s: Vec<f32> = examples
                         .iter()
                         .zip(responses)
                         .map(|(e, r)| {
-                            let passed = e
-                                .constraints
-                                .iter()
-                                .filter(|c| c.check(&e.product, r).pass)
-                                .count();
+                            let passed = e.constraints.iter().filter(|c| c.check(&e.product, r).pass).count();
                             passed as f32 / e.constraints.len() as f32
                         })
                         .collect();
-                    Ok(Tensor::from_data(
-                        TensorData::new(s, [examples.len()]),
-                        &device,
-                    ))
+                    Ok(Tensor::from_data(TensorData::new(s, [examples.len()]), &device))
                 };
-                let (exp, mut metrics) = learner
-                    .make_experience(&self.tokenizer, &prompts, &mut score, &self.device)
-                    .await?;
+                let (exp, mut metrics) =
+                    learner.make_experience(&self.tokenizer, &prompts, &mut score, &self.device).await?;
                 learner.learn(&exp, &mut self.rng, &mut metrics).await?;
                 Ok(metrics)
             }
@@ -653,10 +534,7 @@ fn insert_eval(m: &mut BTreeMap<String, f64>, r: &EvalReport) {
     m.insert("eval/prompt_strict".into(), r.prompt_strict);
     m.insert("eval/instruction_strict".into(), r.instruction_strict);
     for (kind, s) in &r.per_kind {
-        m.insert(
-            format!("eval/{kind}/instruction_strict"),
-            s.instruction_strict(),
-        );
+        m.insert(format!("eval/{kind}/instruction_strict"), s.instruction_strict());
         m.insert(format!("eval/{kind}/prompt_strict"), s.prompt_strict());
     }
 }

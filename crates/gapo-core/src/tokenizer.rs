@@ -57,10 +57,7 @@ impl GapoTokenizer {
     /// Trains a byte-level BPE with `vocab_size` entries (special tokens and the 256 byte symbols included)
     /// on `corpus`, one text per item.
     pub fn train<S: AsRef<str> + Sync>(corpus: &[S], vocab_size: usize) -> Result<Self> {
-        let err = |message: String| GapoError::Tokenizer {
-            source_name: "training".into(),
-            message,
-        };
+        let err = |message: String| GapoError::Tokenizer { source_name: "training".into(), message };
         let min = SPECIAL_TOKENS.len() + ByteLevel::alphabet().len();
         if vocab_size < min {
             return Err(GapoError::Config {
@@ -80,18 +77,11 @@ impl GapoTokenizer {
             .vocab_size(vocab_size)
             .min_frequency(2)
             .show_progress(false)
-            .special_tokens(
-                SPECIAL_TOKENS
-                    .iter()
-                    .map(|t| AddedToken::from(*t, true))
-                    .collect(),
-            )
+            .special_tokens(SPECIAL_TOKENS.iter().map(|t| AddedToken::from(*t, true)).collect())
             .initial_alphabet(ByteLevel::alphabet().into_iter().collect())
             .build()
             .into();
-        tokenizer
-            .train(&mut trainer, corpus.iter().map(|s| s.as_ref().to_string()))
-            .map_err(|e| err(e.to_string()))?;
+        tokenizer.train(&mut trainer, corpus.iter().map(|s| s.as_ref().to_string())).map_err(|e| err(e.to_string()))?;
         Self::wrap(tokenizer, "trained")
     }
 
@@ -106,42 +96,22 @@ impl GapoTokenizer {
 
     /// The `tokenizer.json` text.
     pub fn to_json(&self) -> Result<String> {
-        self.inner
-            .to_string(false)
-            .map_err(|e| self.error(e.to_string()))
+        self.inner.to_string(false).map_err(|e| self.error(e.to_string()))
     }
 
     fn wrap(inner: Tokenizer, source_name: &str) -> Result<Self> {
         let id = |token: &str| {
-            inner
-                .token_to_id(token)
-                .ok_or_else(|| GapoError::Tokenizer {
-                    source_name: source_name.into(),
-                    message: format!(
-                        "has no special token {token}; gapo needs {}",
-                        SPECIAL_TOKENS.join(", ")
-                    ),
-                })
+            inner.token_to_id(token).ok_or_else(|| GapoError::Tokenizer {
+                source_name: source_name.into(),
+                message: format!("has no special token {token}; gapo needs {}", SPECIAL_TOKENS.join(", ")),
+            })
         };
-        let special = SpecialIds {
-            pad: id(PAD)?,
-            bos: id(BOS)?,
-            eos: id(EOS)?,
-            cls: id(CLS)?,
-            sep: id(SEP)?,
-        };
-        Ok(Self {
-            inner,
-            special,
-            source_name: source_name.into(),
-        })
+        let special = SpecialIds { pad: id(PAD)?, bos: id(BOS)?, eos: id(EOS)?, cls: id(CLS)?, sep: id(SEP)? };
+        Ok(Self { inner, special, source_name: source_name.into() })
     }
 
     fn error(&self, message: String) -> GapoError {
-        GapoError::Tokenizer {
-            source_name: self.source_name.clone(),
-            message,
-        }
+        GapoError::Tokenizer { source_name: self.source_name.clone(), message }
     }
 
     pub fn special(&self) -> SpecialIds {
@@ -154,18 +124,13 @@ impl GapoTokenizer {
 
     /// Token ids of `text`, without special tokens.
     pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
-        let encoding = self
-            .inner
-            .encode(text, false)
-            .map_err(|e| self.error(e.to_string()))?;
+        let encoding = self.inner.encode(text, false).map_err(|e| self.error(e.to_string()))?;
         Ok(encoding.get_ids().to_vec())
     }
 
     /// Text of `ids`; special tokens are dropped.
     pub fn decode(&self, ids: &[u32]) -> Result<String> {
-        self.inner
-            .decode(ids, true)
-            .map_err(|e| self.error(e.to_string()))
+        self.inner.decode(ids, true).map_err(|e| self.error(e.to_string()))
     }
 
     /// The generator's view of a prompt: `[BOS] prompt`.
@@ -196,27 +161,15 @@ impl GapoTokenizer {
     /// The discriminator's input `[CLS] prompt [SEP] response [SEP]`, at most `max_len` tokens. When too
     /// long, the prompt loses tokens from its start (its task line) and the response from its end, each
     /// down to half the budget at most, so both sides stay visible.
-    pub fn encode_pair(
-        &self,
-        prompt: &str,
-        response: &str,
-        max_len: usize,
-    ) -> Result<PairEncoding> {
+    pub fn encode_pair(&self, prompt: &str, response: &str, max_len: usize) -> Result<PairEncoding> {
         if max_len < 5 {
-            return Err(self.error(format!(
-                "max_len {max_len} cannot hold [CLS] x [SEP] y [SEP]"
-            )));
+            return Err(self.error(format!("max_len {max_len} cannot hold [CLS] x [SEP] y [SEP]")));
         }
         self.pair_from_ids(&self.encode(prompt)?, &self.encode(response)?, max_len)
     }
 
     /// As [`GapoTokenizer::encode_pair`], from token ids already encoded with this tokenizer.
-    pub fn pair_from_ids(
-        &self,
-        prompt: &[u32],
-        response: &[u32],
-        max_len: usize,
-    ) -> Result<PairEncoding> {
+    pub fn pair_from_ids(&self, prompt: &[u32], response: &[u32], max_len: usize) -> Result<PairEncoding> {
         let budget = max_len.saturating_sub(3);
         let (mut p, mut r) = (prompt.len(), response.len());
         while p + r > budget {
@@ -247,13 +200,8 @@ mod tests {
         let mut lines = Vec::new();
         for (i, c) in colours.iter().enumerate() {
             for t in things {
-                lines.push(format!(
-                    "Write a short description of a {c} {t}. Mention the colour."
-                ));
-                lines.push(format!(
-                    "Meet the {c} {t}: sturdy, light and {} cozy!",
-                    i + 1
-                ));
+                lines.push(format!("Write a short description of a {c} {t}. Mention the colour."));
+                lines.push(format!("Meet the {c} {t}: sturdy, light and {} cozy!", i + 1));
             }
         }
         lines
@@ -262,11 +210,7 @@ mod tests {
     #[test]
     fn trains_to_the_requested_size_with_the_special_tokens_first() {
         let tok = GapoTokenizer::train(&corpus(), 300).unwrap();
-        assert!(
-            tok.vocab_size() <= 300 && tok.vocab_size() > 261,
-            "{}",
-            tok.vocab_size()
-        );
+        assert!(tok.vocab_size() <= 300 && tok.vocab_size() > 261, "{}", tok.vocab_size());
         let s = tok.special();
         assert_eq!([s.pad, s.bos, s.eos, s.cls, s.sep], [0, 1, 2, 3, 4]);
     }
@@ -274,12 +218,7 @@ mod tests {
     #[test]
     fn encode_decode_round_trips_any_text() {
         let tok = GapoTokenizer::train(&corpus(), 300).unwrap();
-        for text in [
-            "Meet the red lamp!",
-            "unseen wörds, ünïcode ✓ and 123",
-            "  two  spaces\nnewline",
-            "",
-        ] {
+        for text in ["Meet the red lamp!", "unseen wörds, ünïcode ✓ and 123", "  two  spaces\nnewline", ""] {
             let ids = tok.encode(text).unwrap();
             assert_eq!(tok.decode(&ids).unwrap(), text);
         }
@@ -299,32 +238,20 @@ mod tests {
 
     #[test]
     fn a_broken_or_foreign_tokenizer_json_is_a_clear_error() {
-        let err = GapoTokenizer::from_json(b"{not json", "bad/tokenizer.json")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("bad/tokenizer.json") && err.contains("not a valid"),
-            "{err}"
-        );
+        let err = GapoTokenizer::from_json(b"{not json", "bad/tokenizer.json").unwrap_err().to_string();
+        assert!(err.contains("bad/tokenizer.json") && err.contains("not a valid"), "{err}");
         // A valid tokenizer.json without our special tokens.
         let mut plain = Tokenizer::new(ModelWrapper::BPE(BPE::default()));
         plain.with_pre_tokenizer(Some(ByteLevel::default()));
         let json = plain.to_string(false).unwrap();
-        let err = GapoTokenizer::from_json(json.as_bytes(), "foreign.json")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("foreign.json") && err.contains("[PAD]"),
-            "{err}"
-        );
+        let err = GapoTokenizer::from_json(json.as_bytes(), "foreign.json").unwrap_err().to_string();
+        assert!(err.contains("foreign.json") && err.contains("[PAD]"), "{err}");
     }
 
     #[test]
     fn pair_layout_has_cls_sep_and_segments() {
         let tok = GapoTokenizer::train(&corpus(), 300).unwrap();
-        let pair = tok
-            .encode_pair("Mention the colour.", "A red lamp.", 64)
-            .unwrap();
+        let pair = tok.encode_pair("Mention the colour.", "A red lamp.", 64).unwrap();
         let s = tok.special();
         let p = tok.encode("Mention the colour.").unwrap();
         let r = tok.encode("A red lamp.").unwrap();
@@ -352,9 +279,7 @@ mod tests {
 
     #[test]
     fn too_small_a_vocabulary_names_the_field() {
-        let err = GapoTokenizer::train(&corpus(), 100)
-            .unwrap_err()
-            .to_string();
+        let err = GapoTokenizer::train(&corpus(), 100).unwrap_err().to_string();
         assert!(err.contains("tokenizer.vocab_size"), "{err}");
     }
 }

@@ -3,20 +3,13 @@
 
 use gapo_core::GapoError;
 use gapo_core::data::export::{Pairs, export_rows, gapo_text};
-use gapo_core::data::jsonl::{
-    Format, GAPO_SEPARATOR, Row, read_jsonl, split_gapo_text, write_jsonl,
-};
+use gapo_core::data::jsonl::{Format, GAPO_SEPARATOR, Row, read_jsonl, split_gapo_text, write_jsonl};
 use gapo_core::rng::SplitMix64;
 use gapo_core::task::{Attribute, Product};
 use gapo_core::task::{Constraint, TaskConfig, TaskData};
 
 fn small_task() -> TaskData {
-    TaskData::build(&TaskConfig {
-        n_train: 20,
-        n_eval: 5,
-        ..TaskConfig::default()
-    })
-    .unwrap()
+    TaskData::build(&TaskConfig { n_train: 20, n_eval: 5, ..TaskConfig::default() }).unwrap()
 }
 
 #[test]
@@ -25,23 +18,14 @@ fn every_format_round_trips_through_jsonl() {
     for format in Format::ALL {
         for pairs in [Pairs::Prompt, Pairs::Response] {
             let Ok(rows) = export_rows(&data.train, format, pairs) else {
-                assert_eq!(
-                    (format, pairs),
-                    (Format::TrlPref, Pairs::Prompt),
-                    "only trl-pref cannot hold pp"
-                );
+                assert_eq!((format, pairs), (Format::TrlPref, Pairs::Prompt), "only trl-pref cannot hold pp");
                 continue;
             };
             let text = write_jsonl(&rows);
             let back = read_jsonl(text.as_bytes(), "x.jsonl", None).unwrap();
             assert_eq!(back.format, format);
             assert_eq!(back.rows, rows);
-            assert_eq!(
-                read_jsonl(text.as_bytes(), "x.jsonl", Some(format))
-                    .unwrap()
-                    .rows,
-                rows
-            );
+            assert_eq!(read_jsonl(text.as_bytes(), "x.jsonl", Some(format)).unwrap().rows, rows);
         }
     }
 }
@@ -53,40 +37,21 @@ fn exported_labels_are_right_by_the_checkers() {
     for (item, pair) in data.train.iter().zip(kto.chunks(2)) {
         let ex = &item.example;
         let [
-            Row::Unpaired {
-                prompt: p_good,
-                completion: r,
-                label: true,
-            },
-            Row::Unpaired {
-                prompt: p_bad,
-                completion: r2,
-                label: false,
-            },
+            Row::Unpaired { prompt: p_good, completion: r, label: true },
+            Row::Unpaired { prompt: p_bad, completion: r2, label: false },
         ] = pair
         else {
             panic!("{pair:?}")
         };
         assert_eq!((p_good, r, r2), (&ex.prompt, &ex.response, &ex.response));
         assert_eq!(p_bad, &item.rejected_prompt.prompt);
-        assert!(
-            !item
-                .rejected_prompt
-                .constraints
-                .iter()
-                .all(|c| c.check(&ex.product, r).pass)
-        );
+        assert!(!item.rejected_prompt.constraints.iter().all(|c| c.check(&ex.product, r).pass));
     }
     let gapo = export_rows(&data.train, Format::Gapo, Pairs::Prompt).unwrap();
-    let Row::Gapo { chosen, .. } = &gapo[0] else {
-        panic!()
-    };
+    let Row::Gapo { chosen, .. } = &gapo[0] else { panic!() };
     let (prompt, response) = split_gapo_text(chosen, GAPO_SEPARATOR).unwrap();
     assert!(prompt.ends_with(GAPO_SEPARATOR) && prompt.starts_with(&data.train[0].example.prompt));
-    assert_eq!(
-        response.trim_start_matches('\n'),
-        data.train[0].example.response
-    );
+    assert_eq!(response.trim_start_matches('\n'), data.train[0].example.response);
     assert_eq!(gapo_text("p", "r"), format!("p\n{GAPO_SEPARATOR}\nr"));
 }
 
@@ -94,18 +59,8 @@ fn exported_labels_are_right_by_the_checkers() {
 fn broken_corpus() -> Vec<(&'static str, Vec<u8>, Option<Format>, Vec<&'static str>)> {
     let good = r#"{"prompt": "p", "chosen": "a", "rejected": "b"}"#;
     vec![
-        (
-            "empty.jsonl",
-            b"".to_vec(),
-            None,
-            vec!["empty.jsonl", "is empty"],
-        ),
-        (
-            "blank.jsonl",
-            b"\n  \n".to_vec(),
-            None,
-            vec!["blank.jsonl", "is empty"],
-        ),
+        ("empty.jsonl", b"".to_vec(), None, vec!["empty.jsonl", "is empty"]),
+        ("blank.jsonl", b"\n  \n".to_vec(), None, vec!["blank.jsonl", "is empty"]),
         (
             "bad_json.jsonl",
             format!("{good}\n{{\"prompt\": \"p\",\n").into_bytes(),
@@ -116,10 +71,7 @@ fn broken_corpus() -> Vec<(&'static str, Vec<u8>, Option<Format>, Vec<&'static s
             "not_object.jsonl",
             b"[1, 2]\n".to_vec(),
             None,
-            vec![
-                "not_object.jsonl:1",
-                "expected a JSON object, found an array",
-            ],
+            vec!["not_object.jsonl:1", "expected a JSON object, found an array"],
         ),
         (
             "missing_key.jsonl",
@@ -137,11 +89,7 @@ fn broken_corpus() -> Vec<(&'static str, Vec<u8>, Option<Format>, Vec<&'static s
             "number_prompt.jsonl",
             br#"{"prompt": 7, "response": "r", "label": 1}"#.to_vec(),
             None,
-            vec![
-                "number_prompt.jsonl:1",
-                "field `prompt`",
-                "must be a string, found a number",
-            ],
+            vec!["number_prompt.jsonl:1", "field `prompt`", "must be a string, found a number"],
         ),
         (
             "non_utf8.jsonl",
@@ -245,10 +193,7 @@ fn random_input_never_panics_a_reader_or_a_checker() {
         let bytes: Vec<u8> = if i % 2 == 0 {
             (0..rng.below(80)).map(|_| rng.next_u64() as u8).collect()
         } else {
-            (0..rng.below(30))
-                .map(|_| *rng.pick(&pieces))
-                .collect::<String>()
-                .into_bytes()
+            (0..rng.below(30)).map(|_| *rng.pick(&pieces)).collect::<String>().into_bytes()
         };
         let _ = read_jsonl(&bytes, "fuzz.jsonl", None);
         let _ = read_jsonl(&bytes, "fuzz.jsonl", Some(Format::Gapo));

@@ -8,10 +8,7 @@ use gapo_core::model::GeneratorConfig;
 use gapo_core::model::sampling::{SamplingConfig, generate};
 
 fn read_int<const D: usize>(t: Tensor<D, Int>) -> Vec<i64> {
-    t.into_data()
-        .convert::<i64>()
-        .try_into_vec::<i64>()
-        .unwrap()
+    t.into_data().convert::<i64>().try_into_vec::<i64>().unwrap()
 }
 
 #[test]
@@ -28,11 +25,7 @@ fn the_same_seed_gives_the_same_weights_and_samples() {
         let batch = HostBatch::pad(&[vec![1, 2, 3], vec![4, 5]], 0, PadSide::Left).unwrap();
         let (ids, mask) = batch.to_device(&device);
         let cfg = SamplingConfig::new().with_temperature(1.5);
-        read_int(
-            generate(&model, ids, mask, 12, &cfg, 999, 0)
-                .unwrap()
-                .tokens,
-        )
+        read_int(generate(&model, ids, mask, 12, &cfg, 999, 0).unwrap().tokens)
     };
     let a = run(3);
     assert_eq!(a, run(3), "same seed");

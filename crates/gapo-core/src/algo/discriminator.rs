@@ -33,32 +33,16 @@ pub struct DiscConfig {
 
 impl Default for DiscConfig {
     fn default() -> Self {
-        Self {
-            lr: 3e-4,
-            batch: 32,
-            warmup_epochs: 2,
-            epochs_per_stage: 1,
-            max_grad_norm: 1.0,
-        }
+        Self { lr: 3e-4, batch: 32, warmup_epochs: 2, epochs_per_stage: 1, max_grad_norm: 1.0 }
     }
 }
 
 /// Uploads rows as D's input: ids, segments and mask `[B, T]`.
-fn encode(
-    tokenizer: &GapoTokenizer,
-    rows: &[&Labelled],
-    max_len: usize,
-) -> Result<(HostBatch, Vec<Vec<u32>>)> {
-    let pairs = rows
-        .iter()
-        .map(|(p, r, _)| tokenizer.encode_pair(p, r, max_len))
-        .collect::<Result<Vec<_>>>()?;
+fn encode(tokenizer: &GapoTokenizer, rows: &[&Labelled], max_len: usize) -> Result<(HostBatch, Vec<Vec<u32>>)> {
+    let pairs = rows.iter().map(|(p, r, _)| tokenizer.encode_pair(p, r, max_len)).collect::<Result<Vec<_>>>()?;
     let ids: Vec<Vec<u32>> = pairs.iter().map(|e| e.ids.clone()).collect();
     let segs: Vec<Vec<u32>> = pairs.into_iter().map(|e| e.segments).collect();
-    Ok((
-        HostBatch::pad(&ids, tokenizer.special().pad, PadSide::Right)?,
-        segs,
-    ))
+    Ok((HostBatch::pad(&ids, tokenizer.special().pad, PadSide::Right)?, segs))
 }
 
 /// D's logits `[B]` for (prompt, response) rows, on `device`.
@@ -93,11 +77,7 @@ pub struct DiscEval {
 impl DiscTrainer {
     /// `disc` on an autodiff device. Plain Adam, no weight decay, as the authors' CLSTrainer.
     pub fn new(config: DiscConfig, disc: Discriminator) -> Self {
-        Self {
-            optim: AdamConfig::new().init(),
-            config,
-            disc,
-        }
+        Self { optim: AdamConfig::new().init(), config, disc }
     }
 
     /// One BCE update on `batch`; returns its loss.
@@ -112,9 +92,7 @@ impl DiscTrainer {
         let loss = bce_loss(logits(&self.disc, tokenizer, batch, device)?, labels);
         let value = scalar(loss.clone().detach()).await?;
         if !value.is_finite() {
-            return Err(GapoError::Input(format!(
-                "disc/loss is {value}: the update was skipped"
-            )));
+            return Err(GapoError::Input(format!("disc/loss is {value}: the update was skipped")));
         }
         let grads = GradientsParams::from_grads(loss.backward(), &self.disc);
         let (grads, _) = clip_global_norm(&self.disc, grads, self.config.max_grad_norm);
@@ -138,20 +116,11 @@ impl DiscTrainer {
             total += self.train_batch(tokenizer, &batch, device).await?;
             count += 1;
         }
-        Ok(if count == 0 {
-            0.0
-        } else {
-            total / count as f64
-        })
+        Ok(if count == 0 { 0.0 } else { total / count as f64 })
     }
 
     /// Loss, classification metrics and mean scores on `rows` (no update).
-    pub async fn evaluate(
-        &self,
-        tokenizer: &GapoTokenizer,
-        rows: &[Labelled],
-        device: &Device,
-    ) -> Result<DiscEval> {
+    pub async fn evaluate(&self, tokenizer: &GapoTokenizer, rows: &[Labelled], device: &Device) -> Result<DiscEval> {
         evaluate(&self.disc.valid(), tokenizer, rows, device).await
     }
 }
@@ -186,11 +155,7 @@ pub async fn evaluate(
             .filter(|(_, y)| **y == want)
             .map(|(s, _)| 1.0 / (1.0 + (-(*s as f64)).exp()))
             .collect();
-        if v.is_empty() {
-            0.0
-        } else {
-            v.iter().sum::<f64>() / v.len() as f64
-        }
+        if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
     };
     Ok(DiscEval {
         loss,
@@ -216,11 +181,7 @@ pub fn reward(
     transform: RewardTransform,
     device: &Device,
 ) -> Result<Tensor<1>> {
-    let rows: Vec<Labelled> = prompts
-        .iter()
-        .zip(responses)
-        .map(|(p, r)| (p.clone(), r.clone(), 0.0))
-        .collect();
+    let rows: Vec<Labelled> = prompts.iter().zip(responses).map(|(p, r)| (p.clone(), r.clone(), 0.0)).collect();
     let refs: Vec<&Labelled> = rows.iter().collect();
     let s = logits(disc, tokenizer, &refs, device)?;
     Ok(match transform {

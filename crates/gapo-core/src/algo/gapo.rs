@@ -73,11 +73,7 @@ pub fn preference_rows(items: &[TrainItem]) -> Vec<Labelled> {
         .flat_map(|t| {
             [
                 (t.example.prompt.clone(), t.example.response.clone(), 1.0),
-                (
-                    t.rejected_prompt.prompt.clone(),
-                    t.example.response.clone(),
-                    0.0,
-                ),
+                (t.rejected_prompt.prompt.clone(), t.example.response.clone(), 0.0),
             ]
         })
         .collect()
@@ -91,21 +87,10 @@ pub async fn sample_fakes(
     device: &Device,
 ) -> Result<Vec<Labelled>> {
     let sampling = SamplingConfig::new().with_temperature(learner.config.temperature);
-    let responses = complete(
-        &learner.policy.valid(),
-        tokenizer,
-        prompts,
-        learner.config.max_new_tokens,
-        &sampling,
-        64,
-        device,
-    )
-    .await?;
-    Ok(prompts
-        .iter()
-        .zip(responses)
-        .map(|(p, r)| (p.clone(), r, 0.0))
-        .collect())
+    let responses =
+        complete(&learner.policy.valid(), tokenizer, prompts, learner.config.max_new_tokens, &sampling, 64, device)
+            .await?;
+    Ok(prompts.iter().zip(responses).map(|(p, r)| (p.clone(), r, 0.0)).collect())
 }
 
 /// D's real and fake scores on the probe prompts: references vs fresh samples.
@@ -117,10 +102,7 @@ pub async fn probe(
     device: &Device,
 ) -> Result<DiscEval> {
     let prompts: Vec<String> = probe.iter().map(|e| e.prompt.clone()).collect();
-    let mut rows: Vec<Labelled> = probe
-        .iter()
-        .map(|e| (e.prompt.clone(), e.response.clone(), 1.0))
-        .collect();
+    let mut rows: Vec<Labelled> = probe.iter().map(|e| (e.prompt.clone(), e.response.clone(), 1.0)).collect();
     rows.extend(sample_fakes(learner, tokenizer, &prompts, device).await?);
     evaluate(&disc.disc.valid(), tokenizer, &rows, device).await
 }
@@ -136,11 +118,8 @@ pub async fn generator_iteration(
     device: &Device,
 ) -> Result<BTreeMap<String, f64>> {
     let d = disc.disc.valid();
-    let mut score =
-        |responses: &[String]| reward(&d, tokenizer, prompts, responses, transform, device);
-    let (exp, mut metrics) = learner
-        .make_experience(tokenizer, prompts, &mut score, device)
-        .await?;
+    let mut score = |responses: &[String]| reward(&d, tokenizer, prompts, responses, transform, device);
+    let (exp, mut metrics) = learner.make_experience(tokenizer, prompts, &mut score, device).await?;
     learner.learn(&exp, rng, &mut metrics).await?;
     Ok(metrics)
 }
@@ -155,19 +134,13 @@ pub async fn discriminator_rows(
     rng: &mut SplitMix64,
     device: &Device,
 ) -> Result<Vec<Labelled>> {
-    let positives: Vec<Labelled> = items
-        .iter()
-        .map(|t| (t.example.prompt.clone(), t.example.response.clone(), 1.0))
-        .collect();
+    let positives: Vec<Labelled> =
+        items.iter().map(|t| (t.example.prompt.clone(), t.example.response.clone(), 1.0)).collect();
     let n_neg = positives.len();
     let n_fake = ((n_neg as f64) * config.fake_share).round() as usize;
     let mut picks: Vec<usize> = (0..items.len()).collect();
     rng.shuffle(&mut picks);
-    let mut fake_prompts: Vec<String> = picks
-        .iter()
-        .take(n_fake)
-        .map(|&i| items[i].example.prompt.clone())
-        .collect();
+    let mut fake_prompts: Vec<String> = picks.iter().take(n_fake).map(|&i| items[i].example.prompt.clone()).collect();
     if config.fakes_for_rejected_prompts {
         // Half of the fakes answer rejected prompts instead.
         for (j, &i) in picks.iter().take(n_fake).enumerate() {
@@ -178,12 +151,12 @@ pub async fn discriminator_rows(
     }
     let mut rows = positives;
     rows.extend(sample_fakes(learner, tokenizer, &fake_prompts, device).await?);
-    rows.extend(picks.iter().skip(n_fake).take(n_neg - n_fake).map(|&i| {
-        (
-            items[i].rejected_prompt.prompt.clone(),
-            items[i].example.response.clone(),
-            0.0,
-        )
-    }));
+    rows.extend(
+        picks
+            .iter()
+            .skip(n_fake)
+            .take(n_neg - n_fake)
+            .map(|&i| (items[i].rejected_prompt.prompt.clone(), items[i].example.response.clone(), 0.0)),
+    );
     Ok(rows)
 }

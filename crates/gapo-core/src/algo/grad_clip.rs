@@ -44,26 +44,15 @@ pub fn clip_global_norm<M: Module>(
     mut grads: GradientsParams,
     max_norm: f64,
 ) -> (GradientsParams, Option<Tensor<1>>) {
-    let mut sum = SumSquares {
-        grads: &grads,
-        total: None,
-    };
+    let mut sum = SumSquares { grads: &grads, total: None };
     module.visit(&mut sum);
     let Some(total) = sum.total else {
         return (grads, None);
     };
     let norm = total.sqrt();
     if max_norm > 0.0 {
-        let factor = norm
-            .clone()
-            .add_scalar(1e-6)
-            .recip()
-            .mul_scalar(max_norm)
-            .clamp_max(1.0);
-        module.visit(&mut Scale {
-            grads: &mut grads,
-            factor,
-        });
+        let factor = norm.clone().add_scalar(1e-6).recip().mul_scalar(max_norm).clamp_max(1.0);
+        module.visit(&mut Scale { grads: &mut grads, factor });
     }
     (grads, Some(norm))
 }

@@ -12,14 +12,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum KlController {
-    Fixed {
-        beta: f64,
-    },
-    Adaptive {
-        beta: f64,
-        target: f64,
-        horizon: f64,
-    },
+    Fixed { beta: f64 },
+    Adaptive { beta: f64, target: f64, horizon: f64 },
 }
 
 impl KlController {
@@ -31,12 +25,7 @@ impl KlController {
 
     /// Updates β after a rollout whose mean KL was `kl` over `n_samples` samples.
     pub fn update(&mut self, kl: f64, n_samples: usize) {
-        if let Self::Adaptive {
-            beta,
-            target,
-            horizon,
-        } = self
-        {
+        if let Self::Adaptive { beta, target, horizon } = self {
             let error = (kl / *target - 1.0).clamp(-0.2, 0.2);
             *beta *= 1.0 + error * n_samples as f64 / *horizon;
         }

@@ -24,11 +24,7 @@ pub struct KtoWeights {
 
 impl Default for KtoWeights {
     fn default() -> Self {
-        Self {
-            beta: 0.1,
-            desirable: 1.0,
-            undesirable: 1.0,
-        }
+        Self { beta: 0.1, desirable: 1.0, undesirable: 1.0 }
     }
 }
 
@@ -43,14 +39,9 @@ pub fn kto_loss(
     let z0 = kl_logratio.mean().clamp_min(0.0).detach(); // [1]
     let [b] = logratio.dims();
     let z = z0.clone().expand([b]);
-    let chosen = sigmoid((logratio.clone() - z.clone()).mul_scalar(w.beta))
-        .neg()
-        .add_scalar(1.0)
-        .mul_scalar(w.desirable);
-    let rejected = sigmoid((z - logratio).mul_scalar(w.beta))
-        .neg()
-        .add_scalar(1.0)
-        .mul_scalar(w.undesirable);
+    let chosen =
+        sigmoid((logratio.clone() - z.clone()).mul_scalar(w.beta)).neg().add_scalar(1.0).mul_scalar(w.desirable);
+    let rejected = sigmoid((z - logratio).mul_scalar(w.beta)).neg().add_scalar(1.0).mul_scalar(w.undesirable);
     let losses = chosen * desirable.clone() + rejected * desirable.neg().add_scalar(1.0);
     (losses.mean(), z0)
 }

@@ -10,6 +10,7 @@ pub mod logprob;
 pub mod orpo;
 pub mod ppo;
 pub mod ppo_trainer;
+pub mod preference;
 pub mod reward;
 pub mod sft;
 pub mod simpo;

@@ -21,11 +21,7 @@ pub fn orpo_loss(
 ) -> (Tensor<1>, Tensor<1>) {
     // log(1 − e^x) for x < 0, computed as log(−expm1(x)); clamp keeps x away from 0.
     let log1m_exp = |x: Tensor<1>| x.clamp_max(-1e-6).exp().neg().add_scalar(1.0).log();
-    let log_odds = (chosen_mean.clone() - rejected_mean.clone())
-        - (log1m_exp(chosen_mean) - log1m_exp(rejected_mean));
+    let log_odds = (chosen_mean.clone() - rejected_mean.clone()) - (log1m_exp(chosen_mean) - log1m_exp(rejected_mean));
     let ratio = log_sigmoid(log_odds.clone());
-    (
-        chosen_nll - ratio.mean().mul_scalar(lambda),
-        log_odds.mean().detach(),
-    )
+    (chosen_nll - ratio.mean().mul_scalar(lambda), log_odds.mean().detach())
 }

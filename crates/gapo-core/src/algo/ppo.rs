@@ -28,12 +28,7 @@ pub enum KlEstimator {
 }
 
 /// Per-token KL estimate `[B, N]`, zero on padding.
-pub fn kl_estimate(
-    kind: KlEstimator,
-    logp: Tensor<2>,
-    ref_logp: Tensor<2>,
-    mask: Tensor<2>,
-) -> Tensor<2> {
+pub fn kl_estimate(kind: KlEstimator, logp: Tensor<2>, ref_logp: Tensor<2>, mask: Tensor<2>) -> Tensor<2> {
     let d = logp - ref_logp;
     let k = match kind {
         KlEstimator::K1 => d,
@@ -46,21 +41,12 @@ pub fn kl_estimate(
 pub fn last_token_onehot(mask: Tensor<2>) -> Tensor<2> {
     let [b, n] = mask.dims();
     let last = mask.clone().sum_dim(1).sub_scalar(1.0).clamp_min(0.0); // [B, 1]
-    let steps = Tensor::<1, Int>::arange(0..n as i64, &mask.device())
-        .float()
-        .reshape([1, n])
-        .expand([b, n]);
+    let steps = Tensor::<1, Int>::arange(0..n as i64, &mask.device()).float().reshape([1, n]).expand([b, n]);
     steps.equal(last.expand([b, n])).float() * mask
 }
 
 /// `r_t = −β·k_t·m_t + 1[t = last]·clip(score, −c, c)`. `scores`: `[B]`. Returns `[B, N]`.
-pub fn shaped_rewards(
-    kl: Tensor<2>,
-    scores: Tensor<1>,
-    mask: Tensor<2>,
-    beta: f64,
-    clip: f64,
-) -> Tensor<2> {
+pub fn shaped_rewards(kl: Tensor<2>, scores: Tensor<1>, mask: Tensor<2>, beta: f64, clip: f64) -> Tensor<2> {
     let [b, n] = mask.dims();
     let last = last_token_onehot(mask.clone());
     let score = scores.clamp(-clip, clip).reshape([b, 1]).expand([b, n]);
@@ -79,26 +65,14 @@ fn discount_matrix(n: usize, gamma_lambda: f64, device: &Device) -> Tensor<2> {
 }
 
 /// GAE advantages and returns, `[B, N]` each (masked).
-pub fn gae(
-    rewards: Tensor<2>,
-    values: Tensor<2>,
-    mask: Tensor<2>,
-    gamma: f64,
-    lambda: f64,
-) -> (Tensor<2>, Tensor<2>) {
+pub fn gae(rewards: Tensor<2>, values: Tensor<2>, mask: Tensor<2>, gamma: f64, lambda: f64) -> (Tensor<2>, Tensor<2>) {
     let [b, n] = rewards.dims();
     let device = rewards.device();
     let values = values * mask.clone();
     let rewards = rewards * mask.clone();
     // V_{t+1}: shift left, 0 past the end.
     let next = if n > 1 {
-        Tensor::cat(
-            vec![
-                values.clone().narrow(1, 1, n - 1),
-                Tensor::zeros([b, 1], &device),
-            ],
-            1,
-        )
+        Tensor::cat(vec![values.clone().narrow(1, 1, n - 1), Tensor::zeros([b, 1], &device)], 1)
     } else {
         Tensor::zeros([b, 1], &device)
     };
@@ -121,8 +95,7 @@ pub fn whiten(x: Tensor<2>, mask: Tensor<2>) -> Tensor<2> {
 /// Mean over each row's masked tokens, then over rows: `[B, N] -> [1]`.
 pub fn masked_mean(x: Tensor<2>, mask: Tensor<2>) -> Tensor<1> {
     let [b, _] = x.dims();
-    let per_row =
-        (x * mask.clone()).sum_dim(1).reshape([b]) / mask.sum_dim(1).reshape([b]).clamp_min(1.0);
+    let per_row = (x * mask.clone()).sum_dim(1).reshape([b]) / mask.sum_dim(1).reshape([b]).clamp_min(1.0);
     per_row.mean()
 }
 
@@ -154,8 +127,7 @@ pub fn policy_loss(
     PolicyLoss {
         loss: masked_mean(losses, mask.clone()),
         clipfrac: ((clipped * mask.clone()).sum() / count.clone()).detach(),
-        approxkl: ((diff.powf_scalar(2.0) * mask.clone()).sum().mul_scalar(0.5) / count.clone())
-            .detach(),
+        approxkl: ((diff.powf_scalar(2.0) * mask.clone()).sum().mul_scalar(0.5) / count.clone()).detach(),
         ratio: ((ratio * mask).sum() / count).detach(),
     }
 }
@@ -171,12 +143,8 @@ pub fn value_loss(
     let clipped = old_values.clone() + (values.clone() - old_values).clamp(-clip, clip);
     let l1 = (values - returns.clone()).powf_scalar(2.0);
     let l2 = (clipped - returns).powf_scalar(2.0);
-    let frac = (l2.clone().greater(l1.clone()).float() * mask.clone()).sum()
-        / mask.clone().sum().clamp_min(1.0);
-    (
-        masked_mean(l1.max_pair(l2), mask).mul_scalar(0.5),
-        frac.detach(),
-    )
+    let frac = (l2.clone().greater(l1.clone()).float() * mask.clone()).sum() / mask.clone().sum().clamp_min(1.0);
+    (masked_mean(l1.max_pair(l2), mask).mul_scalar(0.5), frac.detach())
 }
 
 /// GAE by the textbook backward loop, on the host: the reference the vectorised version is tested against.
@@ -195,22 +163,12 @@ pub fn gae_naive(
         let mut last = 0.0f64;
         for t in (0..n).rev() {
             let v_t = (v[t] * m[t]) as f64;
-            let v_next = if t + 1 < n {
-                (v[t + 1] * m[t + 1]) as f64
-            } else {
-                0.0
-            };
+            let v_next = if t + 1 < n { (v[t + 1] * m[t + 1]) as f64 } else { 0.0 };
             let delta = (r[t] * m[t]) as f64 + gamma * v_next - v_t;
             last = delta + gamma * lambda * last;
             adv[t] = (last * m[t] as f64) as f32;
         }
-        rets.push(
-            adv.iter()
-                .zip(v)
-                .zip(m)
-                .map(|((a, v), m)| (a + v * m) * m)
-                .collect(),
-        );
+        rets.push(adv.iter().zip(v).zip(m).map(|((a, v), m)| (a + v * m) * m).collect());
         advs.push(adv);
     }
     (advs, rets)

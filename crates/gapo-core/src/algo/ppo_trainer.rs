@@ -101,20 +101,11 @@ pub fn response_logprobs(
     let logits = model.forward(ids.clone(), mask).narrow(1, p - 1, n); // [B, N, V]
     let logp_all = log_softmax(logits, 2);
     let targets = ids.narrow(1, p, n).reshape([b, n, 1]);
-    (
-        logp_all.clone().gather(2, targets).reshape([b, n]),
-        logp_all,
-    )
+    (logp_all.clone().gather(2, targets).reshape([b, n]), logp_all)
 }
 
 /// The critic's value of the state before each response token: `[B, N]`.
-pub fn response_values(
-    critic: &ScoredDecoder,
-    ids: Tensor<2, Int>,
-    mask: Tensor<2>,
-    p: usize,
-    n: usize,
-) -> Tensor<2> {
+pub fn response_values(critic: &ScoredDecoder, ids: Tensor<2, Int>, mask: Tensor<2>, p: usize, n: usize) -> Tensor<2> {
     critic.values(ids, mask).narrow(1, p - 1, n)
 }
 
@@ -137,14 +128,8 @@ impl PpoLearner {
         let critic = ScoredDecoder::from_backbone(policy.clone(), train_device);
         Self {
             kl: config.kl.clone(),
-            actor_optim: AdamWConfig::new()
-                .with_beta_2(0.95)
-                .with_weight_decay(0.0)
-                .init(),
-            critic_optim: AdamWConfig::new()
-                .with_beta_2(0.95)
-                .with_weight_decay(0.0)
-                .init(),
+            actor_optim: AdamWConfig::new().with_beta_2(0.95).with_weight_decay(0.0).init(),
+            critic_optim: AdamWConfig::new().with_beta_2(0.95).with_weight_decay(0.0).init(),
             config,
             policy,
             reference,
@@ -163,30 +148,19 @@ impl PpoLearner {
     ) -> Result<(Experience, BTreeMap<String, f64>)> {
         let c = &self.config;
         let special = tokenizer.special();
-        let budget = self
-            .policy
-            .max_seq_len
-            .saturating_sub(c.max_new_tokens)
-            .max(2);
+        let budget = self.policy.max_seq_len.saturating_sub(c.max_new_tokens).max(2);
         let rows: Vec<Vec<u32>> = prompts
             .iter()
             .map(|p| {
-                tokenizer.generator_prompt(p).map(|ids| {
-                    if ids.len() > budget {
-                        ids[ids.len() - budget..].to_vec()
-                    } else {
-                        ids
-                    }
-                })
+                tokenizer
+                    .generator_prompt(p)
+                    .map(|ids| if ids.len() > budget { ids[ids.len() - budget..].to_vec() } else { ids })
             })
             .collect::<Result<_>>()?;
         let batch = HostBatch::pad(&rows, special.pad, PadSide::Left)?;
         let (prompt_ids, prompt_mask) = batch.to_device(device);
         let policy = self.policy.valid();
-        let sampling = SamplingConfig::new()
-            .with_temperature(c.temperature)
-            .with_top_k(c.top_k)
-            .with_top_p(c.top_p);
+        let sampling = SamplingConfig::new().with_temperature(c.temperature).with_top_k(c.top_k).with_top_p(c.top_p);
         let rollout = generate(
             &policy,
             prompt_ids.clone(),
@@ -202,18 +176,11 @@ impl PpoLearner {
         let responses = tokens
             .chunks(n)
             .map(|row| {
-                let ids: Vec<u32> = row
-                    .iter()
-                    .take_while(|&&t| t != special.eos as i64)
-                    .map(|&t| t as u32)
-                    .collect();
+                let ids: Vec<u32> = row.iter().take_while(|&&t| t != special.eos as i64).map(|&t| t as u32).collect();
                 tokenizer.decode(&ids)
             })
             .collect::<Result<Vec<_>>>()?;
-        let eos_count = tokens
-            .chunks(n)
-            .filter(|row| row.contains(&(special.eos as i64)))
-            .count();
+        let eos_count = tokens.chunks(n).filter(|row| row.contains(&(special.eos as i64))).count();
         let scores = score(&responses)?; // [B]
 
         let ids = Tensor::cat(vec![prompt_ids, rollout.tokens], 1);
@@ -221,45 +188,17 @@ impl PpoLearner {
         let action_mask = rollout.mask;
         let (old_logp, logp_all) = response_logprobs(&policy, ids.clone(), mask.clone(), p, n);
         let (ref_logp, _) = response_logprobs(&self.reference, ids.clone(), mask.clone(), p, n);
-        let old_values = response_values(&self.critic.valid(), ids.clone(), mask.clone(), p, n)
-            * action_mask.clone();
-        let kl = kl_estimate(
-            c.kl_estimator,
-            old_logp.clone(),
-            ref_logp,
-            action_mask.clone(),
-        );
+        let old_values = response_values(&self.critic.valid(), ids.clone(), mask.clone(), p, n) * action_mask.clone();
+        let kl = kl_estimate(c.kl_estimator, old_logp.clone(), ref_logp, action_mask.clone());
         let beta = self.kl.beta();
-        let rewards = shaped_rewards(
-            kl.clone(),
-            scores.clone(),
-            action_mask.clone(),
-            beta,
-            c.reward_clip,
-        );
-        let (advantages, returns) = gae(
-            rewards,
-            old_values.clone(),
-            action_mask.clone(),
-            c.gamma,
-            c.lambda,
-        );
-        let advantages = if c.whiten_advantages {
-            whiten(advantages, action_mask.clone())
-        } else {
-            advantages
-        };
+        let rewards = shaped_rewards(kl.clone(), scores.clone(), action_mask.clone(), beta, c.reward_clip);
+        let (advantages, returns) = gae(rewards, old_values.clone(), action_mask.clone(), c.gamma, c.lambda);
+        let advantages = if c.whiten_advantages { whiten(advantages, action_mask.clone()) } else { advantages };
 
         // Diagnostics, TRL names. KL and entropy are per sequence (sums over tokens), averaged.
         let kl_seq = kl.sum_dim(1).reshape([b]).mean();
-        let entropy = (softmax(logp_all.clone(), 2) * logp_all)
-            .sum_dim(2)
-            .neg()
-            .reshape([b, n]);
-        let entropy_seq = (entropy * action_mask.clone())
-            .sum_dim(1)
-            .reshape([b])
-            .mean();
+        let entropy = (softmax(logp_all.clone(), 2) * logp_all).sum_dim(2).neg().reshape([b, n]);
+        let entropy_seq = (entropy * action_mask.clone()).sum_dim(1).reshape([b]).mean();
         let mut m = BTreeMap::new();
         let kl_v = scalar(kl_seq).await?;
         let score_v = scalar(scores.clamp(-c.reward_clip, c.reward_clip).mean()).await?;
@@ -270,21 +209,9 @@ impl PpoLearner {
         m.insert("objective/rlhf_reward".into(), score_v - beta * kl_v);
         m.insert("objective/kl_coef".into(), beta);
         m.insert("val/num_eos_tokens".into(), eos_count as f64);
-        m.insert(
-            "val/response_length".into(),
-            scalar(action_mask.clone().sum_dim(1).reshape([b]).mean()).await?,
-        );
-        let experience = Experience {
-            ids,
-            mask,
-            prompt_len: p,
-            action_mask,
-            old_logp,
-            old_values,
-            advantages,
-            returns,
-            responses,
-        };
+        m.insert("val/response_length".into(), scalar(action_mask.clone().sum_dim(1).reshape([b]).mean()).await?);
+        let experience =
+            Experience { ids, mask, prompt_len: p, action_mask, old_logp, old_values, advantages, returns, responses };
         Ok((experience, m))
     }
 
@@ -309,29 +236,17 @@ impl PpoLearner {
             let mut order: Vec<i64> = (0..b as i64).collect();
             rng.shuffle(&mut order);
             for chunk in order.chunks(c.minibatch.max(1)) {
-                let idx = Tensor::<1, Int>::from_data(
-                    TensorData::new(chunk.to_vec(), [chunk.len()]),
-                    &device,
-                );
+                let idx = Tensor::<1, Int>::from_data(TensorData::new(chunk.to_vec(), [chunk.len()]), &device);
                 let pick2 = |t: &Tensor<2>| t.clone().select(0, idx.clone());
                 let ids = exp.ids.clone().select(0, idx.clone());
                 let mask = pick2(&exp.mask);
                 let am = pick2(&exp.action_mask);
 
-                let (logp, _) =
-                    response_logprobs(&self.policy, ids.clone(), mask.clone(), exp.prompt_len, n);
-                let pl = policy_loss(
-                    logp,
-                    pick2(&exp.old_logp),
-                    pick2(&exp.advantages),
-                    am.clone(),
-                    c.eps_clip,
-                );
+                let (logp, _) = response_logprobs(&self.policy, ids.clone(), mask.clone(), exp.prompt_len, n);
+                let pl = policy_loss(logp, pick2(&exp.old_logp), pick2(&exp.advantages), am.clone(), c.eps_clip);
                 let loss_v = scalar(pl.loss.clone().detach()).await?;
                 if !loss_v.is_finite() {
-                    return Err(GapoError::Input(format!(
-                        "loss/policy_avg is {loss_v}: the update was skipped"
-                    )));
+                    return Err(GapoError::Input(format!("loss/policy_avg is {loss_v}: the update was skipped")));
                 }
                 let ratio_v = scalar(pl.ratio.clone()).await?;
                 if !(ratio_v.is_finite() && ratio_v < 10.0 && ratio_v > 0.1) {
@@ -341,9 +256,7 @@ impl PpoLearner {
                 }
                 let grads = GradientsParams::from_grads(pl.loss.backward(), &self.policy);
                 let (grads, norm) = clip_global_norm(&self.policy, grads, c.max_grad_norm);
-                self.policy = self
-                    .actor_optim
-                    .step(c.actor_lr, self.policy.clone(), grads);
+                self.policy = self.actor_optim.step(c.actor_lr, self.policy.clone(), grads);
                 add("loss/policy_avg", loss_v);
                 add("policy/clipfrac_avg", scalar(pl.clipfrac).await?);
                 add("policy/approxkl_avg", scalar(pl.approxkl).await?);
@@ -353,24 +266,14 @@ impl PpoLearner {
                 }
 
                 let values = response_values(&self.critic, ids, mask, exp.prompt_len, n);
-                let (vl, vclip) = value_loss(
-                    values,
-                    pick2(&exp.old_values),
-                    pick2(&exp.returns),
-                    am,
-                    c.value_clip,
-                );
+                let (vl, vclip) = value_loss(values, pick2(&exp.old_values), pick2(&exp.returns), am, c.value_clip);
                 let vl_v = scalar(vl.clone().detach()).await?;
                 if !vl_v.is_finite() {
-                    return Err(GapoError::Input(format!(
-                        "loss/value_avg is {vl_v}: the update was skipped"
-                    )));
+                    return Err(GapoError::Input(format!("loss/value_avg is {vl_v}: the update was skipped")));
                 }
                 let grads = GradientsParams::from_grads(vl.backward(), &self.critic);
                 let (grads, _) = clip_global_norm(&self.critic, grads, c.max_grad_norm);
-                self.critic = self
-                    .critic_optim
-                    .step(c.critic_lr, self.critic.clone(), grads);
+                self.critic = self.critic_optim.step(c.critic_lr, self.critic.clone(), grads);
                 add("loss/value_avg", vl_v);
                 add("val/clipfrac_avg", scalar(vclip).await?);
             }

@@ -19,17 +19,11 @@ pub fn next_token_logprobs(model: &Generator, ids: Tensor<2, Int>, mask: Tensor<
     let [b, t] = ids.dims();
     let logits = model.forward(ids.clone(), mask); // [B, T, V]
     let logp = log_softmax(logits.narrow(1, 0, t - 1), 2); // [B, T-1, V]
-    logp.gather(2, ids.narrow(1, 1, t - 1).reshape([b, t - 1, 1]))
-        .reshape([b, t - 1])
+    logp.gather(2, ids.narrow(1, 1, t - 1).reshape([b, t - 1, 1])).reshape([b, t - 1])
 }
 
 /// The SFT loss above. `loss_mask`: `[B, T]`, 1 on the tokens to learn. Returns a scalar `[1]`.
-pub fn sft_loss(
-    model: &Generator,
-    ids: Tensor<2, Int>,
-    mask: Tensor<2>,
-    loss_mask: Tensor<2>,
-) -> Tensor<1> {
+pub fn sft_loss(model: &Generator, ids: Tensor<2, Int>, mask: Tensor<2>, loss_mask: Tensor<2>) -> Tensor<1> {
     let [_, t] = ids.dims();
     let logp = next_token_logprobs(model, ids, mask); // [B, T-1]
     let targets = loss_mask.narrow(1, 1, t - 1); // which next tokens count

@@ -26,9 +26,7 @@ impl HostBatch {
     pub fn pad(rows: &[Vec<u32>], pad_id: u32, side: PadSide) -> Result<Self> {
         let len = rows.iter().map(Vec::len).max().unwrap_or(0);
         if rows.is_empty() || len == 0 {
-            return Err(GapoError::Input(
-                "cannot pad an empty batch or a batch of empty rows".into(),
-            ));
+            return Err(GapoError::Input("cannot pad an empty batch or a batch of empty rows".into()));
         }
         let mut ids = Vec::with_capacity(rows.len() * len);
         let mut mask = Vec::with_capacity(rows.len() * len);
@@ -45,12 +43,7 @@ impl HostBatch {
             ids.extend(std::iter::repeat_n(pad_id as i64, after));
             mask.extend(std::iter::repeat_n(0.0, after));
         }
-        Ok(Self {
-            ids,
-            mask,
-            batch: rows.len(),
-            len,
-        })
+        Ok(Self { ids, mask, batch: rows.len(), len })
     }
 
     /// `(ids [B, T] Int, mask [B, T])` on `device`.
@@ -64,12 +57,7 @@ impl HostBatch {
 }
 
 /// Uploads a `[B, T]` table of small integers (segment ids) padded like [`HostBatch::pad`].
-pub fn int_table(
-    rows: &[Vec<u32>],
-    fill: u32,
-    side: PadSide,
-    device: &Device,
-) -> Result<Tensor<2, Int>> {
+pub fn int_table(rows: &[Vec<u32>], fill: u32, side: PadSide, device: &Device) -> Result<Tensor<2, Int>> {
     let host = HostBatch::pad(rows, fill, side)?;
     Ok(host.to_device(device).0)
 }

@@ -25,10 +25,7 @@ impl std::str::FromStr for Pairs {
         match s {
             "pp" | "prompt" => Ok(Self::Prompt),
             "pr" | "response" => Ok(Self::Response),
-            _ => Err(GapoError::Config {
-                field: "pairs".into(),
-                message: format!("unknown `{s}`; expected pp or pr"),
-            }),
+            _ => Err(GapoError::Config { field: "pairs".into(), message: format!("unknown `{s}`; expected pp or pr") }),
         }
     }
 }
@@ -55,34 +52,16 @@ pub fn export_rows(items: &[TrainItem], format: Format, pairs: Pairs) -> Result<
             Pairs::Response => (ex.prompt.clone(), item.rejected_response.response.clone()),
         };
         match format {
-            Format::TrlPref => rows.push(Row::Preference {
-                prompt: good_prompt,
-                chosen: good_response,
-                rejected: bad_response,
-            }),
+            Format::TrlPref => {
+                rows.push(Row::Preference { prompt: good_prompt, chosen: good_response, rejected: bad_response })
+            }
             Format::Kto => {
-                rows.push(Row::Unpaired {
-                    prompt: good_prompt,
-                    completion: good_response,
-                    label: true,
-                });
-                rows.push(Row::Unpaired {
-                    prompt: bad_prompt,
-                    completion: bad_response,
-                    label: false,
-                });
+                rows.push(Row::Unpaired { prompt: good_prompt, completion: good_response, label: true });
+                rows.push(Row::Unpaired { prompt: bad_prompt, completion: bad_response, label: false });
             }
             Format::Pointwise => {
-                rows.push(Row::Pointwise {
-                    prompt: good_prompt,
-                    response: good_response,
-                    label: 1,
-                });
-                rows.push(Row::Pointwise {
-                    prompt: bad_prompt,
-                    response: bad_response,
-                    label: 0,
-                });
+                rows.push(Row::Pointwise { prompt: good_prompt, response: good_response, label: 1 });
+                rows.push(Row::Pointwise { prompt: bad_prompt, response: bad_response, label: 0 });
             }
             Format::Gapo => rows.push(Row::Gapo {
                 chosen: gapo_text(&good_prompt, &good_response),

@@ -54,9 +54,7 @@ impl Format {
 
     /// The format whose keys a JSON object has (the first row decides for a whole file).
     pub fn detect(obj: &Map<String, Value>) -> Option<Format> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.keys().iter().all(|k| obj.contains_key(*k)))
+        Self::ALL.into_iter().find(|f| f.keys().iter().all(|k| obj.contains_key(*k)))
     }
 }
 
@@ -69,15 +67,10 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = GapoError;
     fn from_str(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| GapoError::Config {
-                field: "format".into(),
-                message: format!(
-                    "unknown format `{s}`; expected one of trl-pref, kto, pointwise, gapo"
-                ),
-            })
+        Self::ALL.into_iter().find(|f| f.name() == s).ok_or_else(|| GapoError::Config {
+            field: "format".into(),
+            message: format!("unknown format `{s}`; expected one of trl-pref, kto, pointwise, gapo"),
+        })
     }
 }
 
@@ -85,25 +78,10 @@ impl FromStr for Format {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Row {
-    Preference {
-        prompt: String,
-        chosen: String,
-        rejected: String,
-    },
-    Unpaired {
-        prompt: String,
-        completion: String,
-        label: bool,
-    },
-    Pointwise {
-        prompt: String,
-        response: String,
-        label: u8,
-    },
-    Gapo {
-        chosen: String,
-        reject: String,
-    },
+    Preference { prompt: String, chosen: String, rejected: String },
+    Unpaired { prompt: String, completion: String, label: bool },
+    Pointwise { prompt: String, response: String, label: u8 },
+    Gapo { chosen: String, reject: String },
 }
 
 impl Row {
@@ -146,25 +124,15 @@ pub fn read_jsonl(bytes: &[u8], source_name: &str, expected: Option<Format>) -> 
     let mut rows = Vec::new();
     for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
         let line = i + 1;
-        let text = std::str::from_utf8(raw).map_err(|e| {
-            err(
-                line,
-                None,
-                format!("not UTF-8 (bad byte at column {})", e.valid_up_to() + 1),
-            )
-        })?;
+        let text = std::str::from_utf8(raw)
+            .map_err(|e| err(line, None, format!("not UTF-8 (bad byte at column {})", e.valid_up_to() + 1)))?;
         let text = text.trim_end_matches('\r');
         if text.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| err(line, None, format!("not valid JSON ({e})")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| err(line, None, format!("not valid JSON ({e})")))?;
         let Value::Object(obj) = value else {
-            return Err(err(
-                line,
-                None,
-                format!("expected a JSON object, found {}", kind_of(&value)),
-            ));
+            return Err(err(line, None, format!("expected a JSON object, found {}", kind_of(&value))));
         };
         let f = match format {
             Some(f) => f,
@@ -212,62 +180,33 @@ fn parse_row(
 ) -> Result<Row> {
     let string = |key: &str| -> Result<String> {
         match obj.get(key) {
-            None => Err(err(
-                line,
-                Some(key),
-                format!(
-                    "missing (a {format} row needs {})",
-                    format.keys().join(", ")
-                ),
-            )),
+            None => Err(err(line, Some(key), format!("missing (a {format} row needs {})", format.keys().join(", ")))),
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(other) => Err(err(
-                line,
-                Some(key),
-                format!("must be a string, found {}", kind_of(other)),
-            )),
+            Some(other) => Err(err(line, Some(key), format!("must be a string, found {}", kind_of(other)))),
         }
     };
     let label = |key: &str| -> Result<bool> {
         match obj.get(key) {
-            None => Err(err(
-                line,
-                Some(key),
-                format!(
-                    "missing (a {format} row needs {})",
-                    format.keys().join(", ")
-                ),
-            )),
+            None => Err(err(line, Some(key), format!("missing (a {format} row needs {})", format.keys().join(", ")))),
             Some(Value::Bool(b)) => Ok(*b),
             Some(Value::Number(n)) if n.as_f64() == Some(1.0) => Ok(true),
             Some(Value::Number(n)) if n.as_f64() == Some(0.0) => Ok(false),
-            Some(other) => Err(err(
-                line,
-                Some(key),
-                format!("must be true/false or 1/0, found {other}"),
-            )),
+            Some(other) => Err(err(line, Some(key), format!("must be true/false or 1/0, found {other}"))),
         }
     };
     Ok(match format {
-        Format::TrlPref => Row::Preference {
-            prompt: string("prompt")?,
-            chosen: string("chosen")?,
-            rejected: string("rejected")?,
-        },
-        Format::Kto => Row::Unpaired {
-            prompt: string("prompt")?,
-            completion: string("completion")?,
-            label: label("label")?,
-        },
+        Format::TrlPref => {
+            Row::Preference { prompt: string("prompt")?, chosen: string("chosen")?, rejected: string("rejected")? }
+        }
+        Format::Kto => {
+            Row::Unpaired { prompt: string("prompt")?, completion: string("completion")?, label: label("label")? }
+        }
         Format::Pointwise => Row::Pointwise {
             prompt: string("prompt")?,
             response: string("response")?,
             label: u8::from(label("label")?),
         },
-        Format::Gapo => Row::Gapo {
-            chosen: string("chosen")?,
-            reject: string("reject")?,
-        },
+        Format::Gapo => Row::Gapo { chosen: string("chosen")?, reject: string("reject")? },
     })
 }
 

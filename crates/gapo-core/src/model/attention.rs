@@ -38,10 +38,7 @@ pub struct KvCache {
 
 impl KvCache {
     pub fn new(n_layers: usize) -> Self {
-        Self {
-            layers: vec![None; n_layers],
-            len: 0,
-        }
+        Self { layers: vec![None; n_layers], len: 0 }
     }
 }
 
@@ -54,12 +51,8 @@ impl SelfAttentionConfig {
             self.n_heads
         );
         SelfAttention {
-            qkv: LinearConfig::new(self.d_model, 3 * self.d_model)
-                .with_initializer(super::init_weights())
-                .init(device),
-            out: LinearConfig::new(self.d_model, self.d_model)
-                .with_initializer(super::init_weights())
-                .init(device),
+            qkv: LinearConfig::new(self.d_model, 3 * self.d_model).with_initializer(super::init_weights()).init(device),
+            out: LinearConfig::new(self.d_model, self.d_model).with_initializer(super::init_weights()).init(device),
             n_heads: self.n_heads,
         }
     }
@@ -69,12 +62,7 @@ impl SelfAttention {
     /// `x`: `[B, T, D]`; `bias`: additive, broadcastable to `[B, H, T, S]` where `S = past + T`;
     /// `cache`: this layer's past keys/values, extended in place with the new ones.
     /// Returns `[B, T, D]`.
-    pub fn forward(
-        &self,
-        x: Tensor<3>,
-        bias: Tensor<4>,
-        cache: Option<&mut Option<LayerKv>>,
-    ) -> Tensor<3> {
+    pub fn forward(&self, x: Tensor<3>, bias: Tensor<4>, cache: Option<&mut Option<LayerKv>>) -> Tensor<3> {
         let [b, t, d] = x.dims();
         let h = self.n_heads;
         let dh = d / h;
@@ -91,10 +79,7 @@ impl SelfAttention {
                 k = Tensor::cat(vec![past.k, k], 2); // [B, H, S, Dh]
                 v = Tensor::cat(vec![past.v, v], 2);
             }
-            *slot = Some(LayerKv {
-                k: k.clone(),
-                v: v.clone(),
-            });
+            *slot = Some(LayerKv { k: k.clone(), v: v.clone() });
         }
         let scores = q.matmul(k.swap_dims(2, 3)).div_scalar((dh as f64).sqrt()) + bias; // [B, H, T, S]
         let weights = softmax(scores, 3);

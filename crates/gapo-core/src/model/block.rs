@@ -43,11 +43,7 @@ pub struct Block {
 
 impl BlockConfig {
     pub fn init(&self, device: &Device) -> Block {
-        let ln = || {
-            LayerNormConfig::new(self.d_model)
-                .with_epsilon(self.layer_norm_eps)
-                .init(device)
-        };
+        let ln = || LayerNormConfig::new(self.d_model).with_epsilon(self.layer_norm_eps).init(device);
         Block {
             ln1: ln(),
             attn: SelfAttentionConfig::new(self.d_model, self.n_heads).init(device),
@@ -67,19 +63,12 @@ impl BlockConfig {
 
 impl Block {
     /// `x`: `[B, T, D]`; `bias`: broadcastable to `[B, H, T, S]`. Returns `[B, T, D]`.
-    pub fn forward(
-        &self,
-        x: Tensor<3>,
-        bias: Tensor<4>,
-        cache: Option<&mut Option<LayerKv>>,
-    ) -> Tensor<3> {
+    pub fn forward(&self, x: Tensor<3>, bias: Tensor<4>, cache: Option<&mut Option<LayerKv>>) -> Tensor<3> {
         if self.norm_first {
             let x = x.clone() + self.attn.forward(self.ln1.forward(x), bias, cache);
             x.clone() + self.mlp.forward(self.ln2.forward(x))
         } else {
-            let x = self
-                .ln1
-                .forward(x.clone() + self.attn.forward(x, bias, cache));
+            let x = self.ln1.forward(x.clone() + self.attn.forward(x, bias, cache));
             self.ln2.forward(x.clone() + self.mlp.forward(x))
         }
     }

@@ -50,22 +50,11 @@ pub struct DiscriminatorConfig {
 
 impl DiscriminatorConfig {
     pub fn validate(&self) -> crate::Result<()> {
-        validate_dims(
-            "discriminator",
-            self.vocab_size,
-            self.d_model,
-            self.n_layers,
-            self.n_heads,
-            self.max_seq_len,
-        )
+        validate_dims("discriminator", self.vocab_size, self.d_model, self.n_layers, self.n_heads, self.max_seq_len)
     }
 
     pub fn init(&self, device: &Device) -> Discriminator {
-        let ln = || {
-            LayerNormConfig::new(self.d_model)
-                .with_epsilon(self.layer_norm_eps)
-                .init(device)
-        };
+        let ln = || LayerNormConfig::new(self.d_model).with_epsilon(self.layer_norm_eps).init(device);
         let block = BlockConfig::new(self.d_model, self.n_heads)
             .with_norm_first(self.norm_first)
             .with_layer_norm_eps(self.layer_norm_eps);
@@ -76,9 +65,7 @@ impl DiscriminatorConfig {
             pos_emb: EmbeddingConfig::new(self.max_seq_len, self.d_model)
                 .with_initializer(super::init_weights())
                 .init(device),
-            seg_emb: EmbeddingConfig::new(2, self.d_model)
-                .with_initializer(super::init_weights())
-                .init(device),
+            seg_emb: EmbeddingConfig::new(2, self.d_model).with_initializer(super::init_weights()).init(device),
             emb_ln: ln(),
             blocks: (0..self.n_layers).map(|_| block.init(device)).collect(),
             ln_f: ln(),
@@ -106,16 +93,9 @@ pub struct Discriminator {
 
 impl Discriminator {
     /// `ids`, `segments`: `[B, T]` Int; `mask`: `[B, T]` (1 real, 0 padding). Returns `[B, T, D]`.
-    pub fn hidden(
-        &self,
-        ids: Tensor<2, Int>,
-        segments: Tensor<2, Int>,
-        mask: Tensor<2>,
-    ) -> Tensor<3> {
+    pub fn hidden(&self, ids: Tensor<2, Int>, segments: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
         let positions = positions_from_mask(mask.clone());
-        let x = self.tok_emb.forward(ids)
-            + self.pos_emb.forward(positions)
-            + self.seg_emb.forward(segments);
+        let x = self.tok_emb.forward(ids) + self.pos_emb.forward(positions) + self.seg_emb.forward(segments);
         let mut x = self.emb_ln.forward(x); // [B, T, D]
         let bias = key_padding_bias(mask); // [B, 1, 1, T]
         for block in &self.blocks {
@@ -140,12 +120,7 @@ impl Discriminator {
 
     /// The discriminator's logit for each (prompt, response) row. Returns `[B]`; `sigmoid` of it is
     /// D's probability that the response is a real answer to that prompt.
-    pub fn forward(
-        &self,
-        ids: Tensor<2, Int>,
-        segments: Tensor<2, Int>,
-        mask: Tensor<2>,
-    ) -> Tensor<1> {
+    pub fn forward(&self, ids: Tensor<2, Int>, segments: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<1> {
         let hidden = self.hidden(ids, segments, mask.clone());
         self.head.pooled(self.pool(hidden, mask))
     }

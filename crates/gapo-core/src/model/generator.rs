@@ -39,10 +39,7 @@ pub(crate) fn validate_dims(
     n_heads: usize,
     max_seq_len: usize,
 ) -> crate::Result<()> {
-    let bad = |field: &str, message: String| GapoError::Config {
-        field: format!("{prefix}.{field}"),
-        message,
-    };
+    let bad = |field: &str, message: String| GapoError::Config { field: format!("{prefix}.{field}"), message };
     if vocab_size == 0 {
         return Err(bad("vocab_size", "must be at least 1".into()));
     }
@@ -53,10 +50,7 @@ pub(crate) fn validate_dims(
         return Err(bad("n_layers", "must be at least 1".into()));
     }
     if n_heads == 0 || d_model % n_heads != 0 {
-        return Err(bad(
-            "n_heads",
-            format!("{n_heads} must be at least 1 and divide d_model = {d_model}"),
-        ));
+        return Err(bad("n_heads", format!("{n_heads} must be at least 1 and divide d_model = {d_model}")));
     }
     if max_seq_len == 0 {
         return Err(bad("max_seq_len", "must be at least 1".into()));
@@ -66,20 +60,12 @@ pub(crate) fn validate_dims(
 
 impl GeneratorConfig {
     pub fn validate(&self) -> crate::Result<()> {
-        validate_dims(
-            "generator",
-            self.vocab_size,
-            self.d_model,
-            self.n_layers,
-            self.n_heads,
-            self.max_seq_len,
-        )
+        validate_dims("generator", self.vocab_size, self.d_model, self.n_layers, self.n_heads, self.max_seq_len)
     }
 
     /// Builds the model with burn's default initialisation; call [`GeneratorConfig::validate`] first.
     pub fn init(&self, device: &Device) -> Generator {
-        let block =
-            BlockConfig::new(self.d_model, self.n_heads).with_layer_norm_eps(self.layer_norm_eps);
+        let block = BlockConfig::new(self.d_model, self.n_heads).with_layer_norm_eps(self.layer_norm_eps);
         Generator {
             tok_emb: EmbeddingConfig::new(self.vocab_size, self.d_model)
                 .with_initializer(super::init_weights())
@@ -88,9 +74,7 @@ impl GeneratorConfig {
                 .with_initializer(super::init_weights())
                 .init(device),
             blocks: (0..self.n_layers).map(|_| block.init(device)).collect(),
-            ln_f: LayerNormConfig::new(self.d_model)
-                .with_epsilon(self.layer_norm_eps)
-                .init(device),
+            ln_f: LayerNormConfig::new(self.d_model).with_epsilon(self.layer_norm_eps).init(device),
             max_seq_len: self.max_seq_len,
         }
     }
@@ -98,8 +82,7 @@ impl GeneratorConfig {
     /// Number of trainable parameters (tied embedding counted once).
     pub fn num_params(&self) -> usize {
         let d = self.d_model;
-        let block =
-            2 * 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
+        let block = 2 * 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
         self.vocab_size * d + self.max_seq_len * d + self.n_layers * block + 2 * d
     }
 }
@@ -144,10 +127,7 @@ impl Generator {
         let [b, t, d] = hidden.dims();
         let w = self.tok_emb.weight.val(); // [V, D]
         let v = w.dims()[0];
-        hidden
-            .reshape([b * t, d])
-            .matmul(w.transpose())
-            .reshape([b, t, v])
+        hidden.reshape([b * t, d]).matmul(w.transpose()).reshape([b, t, v])
     }
 
     /// One decoding step over `T_new` new tokens, reading and extending `cache`.

@@ -19,11 +19,7 @@ pub struct ScalarHead {
 
 impl ScalarHeadConfig {
     pub fn init(&self, device: &Device) -> ScalarHead {
-        ScalarHead {
-            linear: LinearConfig::new(self.d_model, 1)
-                .with_initializer(super::init_weights())
-                .init(device),
-        }
+        ScalarHead { linear: LinearConfig::new(self.d_model, 1).with_initializer(super::init_weights()).init(device) }
     }
 }
 
@@ -46,9 +42,7 @@ impl ScalarHead {
 pub fn last_token(hidden: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
     let [b, t, d] = hidden.dims();
     // Index of the last 1 in each row: argmax of mask * (1..=T) (works for left padding too).
-    let steps = Tensor::<1, burn::tensor::Int>::arange(1..t as i64 + 1, &mask.device())
-        .float()
-        .reshape([1, t]);
+    let steps = Tensor::<1, burn::tensor::Int>::arange(1..t as i64 + 1, &mask.device()).float().reshape([1, t]);
     let last = (mask * steps).argmax(1); // [B, 1]
     let index = last.reshape([b, 1, 1]).expand([b, 1, d]);
     hidden.gather(1, index).reshape([b, d])

@@ -57,11 +57,7 @@ impl ModuleMapper for GoldenFiller {
             let data = TensorData::new(golden_values(&path, shape.num_elements()), shape);
             // A new tensor does not inherit require_grad from the one it replaces.
             let fresh = Tensor::<D>::from_data(data, &device);
-            if require_grad {
-                fresh.require_grad()
-            } else {
-                fresh
-            }
+            if require_grad { fresh.require_grad() } else { fresh }
         })
     }
 }
@@ -98,11 +94,7 @@ impl ModuleVisitor for Collector<'_> {
         if let Some(t) = tensor {
             let shape = t.dims().to_vec();
             // Native-only helper (tests, golden dumps): synchronous readback.
-            let values = t
-                .into_data()
-                .convert::<f32>()
-                .try_into_vec::<f32>()
-                .expect("f32 data");
+            let values = t.into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
             self.out.push((self.stack.path(), shape, values));
         }
     }
@@ -110,15 +102,8 @@ impl ModuleVisitor for Collector<'_> {
 
 /// Every float parameter (or its gradient, where it has one) as `(path, shape, values)`, in module order.
 /// Synchronous readback: for native tests and tools, not for the browser.
-pub fn collect_params<M: Module>(
-    module: &M,
-    read: Read<'_>,
-) -> Vec<(String, Vec<usize>, Vec<f32>)> {
-    let mut collector = Collector {
-        stack: PathStack::default(),
-        read,
-        out: Vec::new(),
-    };
+pub fn collect_params<M: Module>(module: &M, read: Read<'_>) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+    let mut collector = Collector { stack: PathStack::default(), read, out: Vec::new() };
     module.visit(&mut collector);
     collector.out
 }

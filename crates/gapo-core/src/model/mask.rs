@@ -11,9 +11,7 @@ pub const MASKED: f32 = -1.0e9;
 pub fn key_padding_bias(key_mask: Tensor<2>) -> Tensor<4> {
     let [b, s] = key_mask.dims();
     // (1 - mask) * MASKED: 0 where real, MASKED where padding.
-    (key_mask.neg().add_scalar(1.0))
-        .mul_scalar(MASKED)
-        .reshape([b, 1, 1, s])
+    (key_mask.neg().add_scalar(1.0)).mul_scalar(MASKED).reshape([b, 1, 1, s])
 }
 
 /// Bias that hides future keys from `t_new` queries that follow `past` cached positions.
@@ -22,7 +20,5 @@ pub fn causal_bias(t_new: usize, past: usize, device: &Device) -> Tensor<4> {
     let s = past + t_new;
     // tril_mask(offset = past) is true strictly above the shifted diagonal: keys in the future.
     let future: Tensor<2, Bool> = Tensor::<2, Bool>::tril_mask([t_new, s], past as i64, device);
-    Tensor::<2>::zeros([t_new, s], device)
-        .mask_fill(future, MASKED)
-        .reshape([1, 1, t_new, s])
+    Tensor::<2>::zeros([t_new, s], device).mask_fill(future, MASKED).reshape([1, 1, t_new, s])
 }

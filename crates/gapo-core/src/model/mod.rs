@@ -25,8 +25,5 @@ pub use scored::ScoredDecoder;
 /// GPT-2's initialisation: every weight from N(0, 0.02) (biases too; LayerNorm keeps 1/0). With tied
 /// embeddings, burn's default N(0, 1) embedding would start the logits far too large.
 pub fn init_weights() -> burn::nn::Initializer {
-    burn::nn::Initializer::Normal {
-        mean: 0.0,
-        std: 0.02,
-    }
+    burn::nn::Initializer::Normal { mean: 0.0, std: 0.02 }
 }

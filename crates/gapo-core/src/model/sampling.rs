@@ -36,10 +36,7 @@ impl SamplingConfig {
             message: message.into(),
         };
         if !self.greedy && !(self.temperature > 0.0 && self.temperature.is_finite()) {
-            return Err(bad(
-                "temperature",
-                "must be a finite number above 0 (or set greedy = true)",
-            ));
+            return Err(bad("temperature", "must be a finite number above 0 (or set greedy = true)"));
         }
         if !(self.top_p > 0.0 && self.top_p <= 1.0) {
             return Err(bad("top_p", "must be in (0, 1]"));
@@ -82,15 +79,8 @@ pub fn sample_next(logits: Tensor<2>, cfg: &SamplingConfig) -> Tensor<1, Int> {
     if cfg.greedy {
         return logits.argmax(1).reshape([b]);
     }
-    let logits = filter_top_p(
-        filter_top_k(logits.div_scalar(cfg.temperature), cfg.top_k),
-        cfg.top_p,
-    );
-    let u = Tensor::<2>::random(
-        [b, v],
-        Distribution::Uniform(1e-10, 1.0 - 1e-7),
-        &logits.device(),
-    );
+    let logits = filter_top_p(filter_top_k(logits.div_scalar(cfg.temperature), cfg.top_k), cfg.top_p);
+    let u = Tensor::<2>::random([b, v], Distribution::Uniform(1e-10, 1.0 - 1e-7), &logits.device());
     let gumbel = u.log().neg().log().neg();
     (logits + gumbel).argmax(1).reshape([b])
 }
@@ -133,8 +123,7 @@ pub fn generate(
         let sampled = sample_next(last, cfg).reshape([b, 1]); // [B, 1]
         // Rows already finished emit padding.
         let alive_int = alive.clone().int();
-        let token = sampled.clone() * alive_int.clone()
-            + (alive_int.neg().add_scalar(1)).mul_scalar(pad_id as i64);
+        let token = sampled.clone() * alive_int.clone() + (alive_int.neg().add_scalar(1)).mul_scalar(pad_id as i64);
         tokens.push(token.clone());
         masks.push(alive.clone());
         alive = alive * token.clone().not_equal_elem(eos_id as i64).float();
@@ -143,12 +132,7 @@ pub fn generate(
         }
         next_pos = next_pos.add_scalar(1);
         key_mask = Tensor::cat(vec![key_mask, Tensor::<2>::ones([b, 1], &device)], 1);
-        last = model
-            .forward_cached(token, next_pos.clone(), key_mask.clone(), &mut cache)
-            .reshape([b, v]);
+        last = model.forward_cached(token, next_pos.clone(), key_mask.clone(), &mut cache).reshape([b, v]);
     }
-    Ok(Rollout {
-        tokens: Tensor::cat(tokens, 1),
-        mask: Tensor::cat(masks, 1),
-    })
+    Ok(Rollout { tokens: Tensor::cat(tokens, 1), mask: Tensor::cat(masks, 1) })
 }

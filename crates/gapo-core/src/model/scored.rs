@@ -17,10 +17,7 @@ impl ScoredDecoder {
     /// A fresh head on a copy of `backbone` (e.g. the SFT generator).
     pub fn from_backbone(backbone: Generator, device: &Device) -> Self {
         let d = backbone.tok_emb.weight.dims()[1];
-        Self {
-            backbone,
-            head: ScalarHeadConfig::new(d).init(device),
-        }
+        Self { backbone, head: ScalarHeadConfig::new(d).init(device) }
     }
 
     pub fn new(config: &GeneratorConfig, device: &Device) -> Self {

@@ -2,9 +2,7 @@
 //! response text alone (plus the product, for attribute mentions). Content checks are case-insensitive and
 //! whole-word, so `lowercase` and `uppercase` never interfere with them.
 
-use super::text::{
-    bullet_lines, has_lowercase, has_uppercase, has_word, lines, sentence_count, words,
-};
+use super::text::{bullet_lines, has_lowercase, has_uppercase, has_word, lines, sentence_count, words};
 use super::world::{Attribute, Product};
 use serde::{Deserialize, Serialize};
 
@@ -91,10 +89,7 @@ impl Kind {
 
     /// Content constraints say what is said; form constraints say how.
     pub fn is_content(self) -> bool {
-        matches!(
-            self,
-            Self::Mention | Self::Omit | Self::IncludeWord | Self::ForbidWord
-        )
+        matches!(self, Self::Mention | Self::Omit | Self::IncludeWord | Self::ForbidWord)
     }
 }
 
@@ -108,20 +103,13 @@ pub struct Verdict {
 
 impl Verdict {
     fn pass() -> Self {
-        Self {
-            pass: true,
-            why: String::new(),
-        }
+        Self { pass: true, why: String::new() }
     }
     fn fail(why: String) -> Self {
         Self { pass: false, why }
     }
     fn from(pass: bool, why: impl FnOnce() -> String) -> Self {
-        if pass {
-            Self::pass()
-        } else {
-            Self::fail(why())
-        }
+        if pass { Self::pass() } else { Self::fail(why()) }
     }
 }
 
@@ -148,27 +136,17 @@ impl Constraint {
         match self {
             Self::Mention(a) => {
                 let v = product.value(*a);
-                Verdict::from(has_word(response, &v), || {
-                    format!("does not mention the {} ({v})", a.name())
-                })
+                Verdict::from(has_word(response, &v), || format!("does not mention the {} ({v})", a.name()))
             }
             Self::Omit(a) => {
                 let v = product.value(*a);
-                Verdict::from(!has_word(response, &v), || {
-                    format!("mentions the {} ({v})", a.name())
-                })
+                Verdict::from(!has_word(response, &v), || format!("mentions the {} ({v})", a.name()))
             }
-            Self::IncludeWord(w) => Verdict::from(has_word(response, w), || {
-                format!("does not use the word \"{w}\"")
-            }),
-            Self::ForbidWord(w) => {
-                Verdict::from(!has_word(response, w), || format!("uses the word \"{w}\""))
-            }
+            Self::IncludeWord(w) => Verdict::from(has_word(response, w), || format!("does not use the word \"{w}\"")),
+            Self::ForbidWord(w) => Verdict::from(!has_word(response, w), || format!("uses the word \"{w}\"")),
             Self::StartsWith(w) => {
                 let first = words(response).into_iter().next().unwrap_or_default();
-                Verdict::from(first == w.to_lowercase(), || {
-                    format!("starts with \"{first}\", not \"{w}\"")
-                })
+                Verdict::from(first == w.to_lowercase(), || format!("starts with \"{first}\", not \"{w}\""))
             }
             Self::EndsWith(c) => {
                 let last = response.trim_end().chars().last();
@@ -190,23 +168,16 @@ impl Constraint {
                 Verdict::from(count == *n, || format!("has {count} sentences, not {n}"))
             }
             Self::Lowercase => {
-                Verdict::from(!has_uppercase(response) && has_lowercase(response), || {
-                    "is not all lowercase".into()
-                })
+                Verdict::from(!has_uppercase(response) && has_lowercase(response), || "is not all lowercase".into())
             }
             Self::Uppercase => {
-                Verdict::from(!has_lowercase(response) && has_uppercase(response), || {
-                    "is not all uppercase".into()
-                })
+                Verdict::from(!has_lowercase(response) && has_uppercase(response), || "is not all uppercase".into())
             }
             Self::BulletList(n) => {
                 let all = lines(response).len();
                 let bullets = bullet_lines(response);
                 Verdict::from(bullets == *n && all == *n, || {
-                    format!(
-                        "has {bullets} bullet lines and {} other lines, not exactly {n} bullets",
-                        all - bullets
-                    )
+                    format!("has {bullets} bullet lines and {} other lines, not exactly {n} bullets", all - bullets)
                 })
             }
         }
@@ -217,12 +188,8 @@ impl Constraint {
         use Constraint::*;
         match (self, other) {
             (Mention(a), Omit(b)) | (Omit(b), Mention(a)) => a == b,
-            (IncludeWord(a), ForbidWord(b)) | (ForbidWord(b), IncludeWord(a)) => {
-                a.eq_ignore_ascii_case(b)
-            }
-            (StartsWith(a), ForbidWord(b)) | (ForbidWord(b), StartsWith(a)) => {
-                a.eq_ignore_ascii_case(b)
-            }
+            (IncludeWord(a), ForbidWord(b)) | (ForbidWord(b), IncludeWord(a)) => a.eq_ignore_ascii_case(b),
+            (StartsWith(a), ForbidWord(b)) | (ForbidWord(b), StartsWith(a)) => a.eq_ignore_ascii_case(b),
             (Lowercase, Uppercase) | (Uppercase, Lowercase) => true,
             (MaxWords(max), MinWords(min)) | (MinWords(min), MaxWords(max)) => min + 4 > *max,
             (Sentences(_), BulletList(_)) | (BulletList(_), Sentences(_)) => true,
@@ -259,20 +226,12 @@ mod tests {
             (Constraint::ForbidWord("cheap".into()), good, "so cheap"),
             (Constraint::StartsWith("Meet".into()), "meet it", "Greet it"),
             (Constraint::EndsWith('!'), good, "Done."),
-            (
-                Constraint::MaxWords(7),
-                good,
-                "one two three four five six seven eight",
-            ),
+            (Constraint::MaxWords(7), good, "one two three four five six seven eight"),
             (Constraint::MinWords(7), good, "too short"),
             (Constraint::Sentences(2), good, "One sentence only."),
             (Constraint::Lowercase, "all small $45", "Not small"),
             (Constraint::Uppercase, "ALL BIG $45", "ALL BIg"),
-            (
-                Constraint::BulletList(2),
-                "- one\n- two",
-                "- one\n- two\nthree",
-            ),
+            (Constraint::BulletList(2), "- one\n- two", "- one\n- two\nthree"),
         ];
         for (c, pass, fail) in cases {
             assert!(c.check(&p, pass).pass, "{c:?} should pass {pass:?}");

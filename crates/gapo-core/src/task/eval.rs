@@ -51,20 +51,13 @@ pub struct EvalReport {
 
 /// Every constraint's verdict on `response`.
 pub fn verdicts(example: &Example, response: &str) -> Vec<Verdict> {
-    example
-        .constraints
-        .iter()
-        .map(|c| c.check(&example.product, response))
-        .collect()
+    example.constraints.iter().map(|c| c.check(&example.product, response)).collect()
 }
 
 /// Scores `responses[i]` against `examples[i]`.
 pub fn evaluate(examples: &[Example], responses: &[String]) -> EvalReport {
     assert_eq!(examples.len(), responses.len(), "one response per example");
-    let mut report = EvalReport {
-        prompts: examples.len(),
-        ..Default::default()
-    };
+    let mut report = EvalReport { prompts: examples.len(), ..Default::default() };
     let (mut all_followed, mut followed, mut total) = (0, 0, 0);
     for (ex, response) in examples.iter().zip(responses) {
         let vs = verdicts(ex, response);
@@ -74,10 +67,7 @@ pub fn evaluate(examples: &[Example], responses: &[String]) -> EvalReport {
         total += vs.len();
         let mut kinds_here: Vec<Kind> = Vec::new();
         for (c, v) in ex.constraints.iter().zip(&vs) {
-            let s = report
-                .per_kind
-                .entry(c.kind().name().to_string())
-                .or_default();
+            let s = report.per_kind.entry(c.kind().name().to_string()).or_default();
             s.instructions += 1;
             s.instructions_followed += usize::from(v.pass);
             if !kinds_here.contains(&c.kind()) {

@@ -2,9 +2,7 @@
 //! response that satisfies them all; and how to draw one at random.
 
 use super::constraint::{Constraint, Kind};
-use super::render::{
-    END_MARKS, FORBID_WORDS, INCLUDE_WORDS, START_WORDS, render_prompt, render_response,
-};
+use super::render::{END_MARKS, FORBID_WORDS, INCLUDE_WORDS, START_WORDS, render_prompt, render_response};
 use super::world::{Attribute, Product};
 use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
@@ -38,11 +36,7 @@ pub fn signature(constraints: &[Constraint]) -> String {
 }
 
 /// A random constraint of `kind`, or `None` if it would conflict with one already `taken`.
-pub fn random_constraint(
-    kind: Kind,
-    taken: &[Constraint],
-    rng: &mut SplitMix64,
-) -> Option<Constraint> {
+pub fn random_constraint(kind: Kind, taken: &[Constraint], rng: &mut SplitMix64) -> Option<Constraint> {
     let free_attr = |rng: &mut SplitMix64| {
         let used: Vec<Attribute> = taken
             .iter()
@@ -51,10 +45,7 @@ pub fn random_constraint(
                 _ => None,
             })
             .collect();
-        let free: Vec<Attribute> = Attribute::ALL
-            .into_iter()
-            .filter(|a| !used.contains(a))
-            .collect();
+        let free: Vec<Attribute> = Attribute::ALL.into_iter().filter(|a| !used.contains(a)).collect();
         (!free.is_empty()).then(|| *rng.pick(&free))
     };
     let c = match kind {
@@ -77,11 +68,7 @@ pub fn random_constraint(
 
 /// Draws k compatible constraints and renders a passing response for them. `accept` filters constraint
 /// sets (the train/held-out split). `None` only if no acceptable set renders after many tries.
-pub fn sample_example(
-    k: usize,
-    rng: &mut SplitMix64,
-    accept: &dyn Fn(&[Constraint]) -> bool,
-) -> Option<Example> {
+pub fn sample_example(k: usize, rng: &mut SplitMix64, accept: &dyn Fn(&[Constraint]) -> bool) -> Option<Example> {
     for _ in 0..400 {
         let product = Product::sample(rng);
         let mut kinds = Kind::ALL.to_vec();
@@ -102,13 +89,7 @@ pub fn sample_example(
             if let Some(response) = render_response(&product, &constraints, rng) {
                 let style = rng.next_u64();
                 let prompt = render_prompt(&product, &constraints, style);
-                return Some(Example {
-                    product,
-                    constraints,
-                    style,
-                    prompt,
-                    response,
-                });
+                return Some(Example { product, constraints, style, prompt, response });
             }
         }
     }

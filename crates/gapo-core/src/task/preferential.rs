@@ -48,64 +48,41 @@ pub fn passes(product: &Product, constraints: &[Constraint], response: &str) -> 
     constraints.iter().all(|c| c.check(product, response).pass)
 }
 
-fn other<T: Clone + PartialEq>(
-    options: &[T],
-    not: impl Fn(&T) -> bool,
-    rng: &mut SplitMix64,
-) -> Option<T> {
+fn other<T: Clone + PartialEq>(options: &[T], not: impl Fn(&T) -> bool, rng: &mut SplitMix64) -> Option<T> {
     let free: Vec<T> = options.iter().filter(|o| !not(o)).cloned().collect();
     (!free.is_empty()).then(|| rng.pick(&free).clone())
 }
 
 /// A new value for `c` that `response` fails.
-fn modified(
-    c: &Constraint,
-    product: &Product,
-    response: &str,
-    rng: &mut SplitMix64,
-) -> Option<Constraint> {
+fn modified(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMix64) -> Option<Constraint> {
     let n_words = words(response).len();
     Some(match c {
         Constraint::Mention(a) => Constraint::Omit(*a),
         Constraint::Omit(a) => Constraint::Mention(*a),
         Constraint::IncludeWord(w) => match rng.below(2) {
             0 => Constraint::ForbidWord(w.clone()),
-            _ => Constraint::IncludeWord(
-                other(&INCLUDE_WORDS, |x| has_word(response, x), rng)?.to_string(),
-            ),
+            _ => Constraint::IncludeWord(other(&INCLUDE_WORDS, |x| has_word(response, x), rng)?.to_string()),
         },
         Constraint::ForbidWord(w) => Constraint::IncludeWord(w.clone()),
         Constraint::StartsWith(_) => {
             let first = words(response).into_iter().next().unwrap_or_default();
-            Constraint::StartsWith(
-                other(&START_WORDS, |x| x.to_lowercase() == first, rng)?.to_string(),
-            )
+            Constraint::StartsWith(other(&START_WORDS, |x| x.to_lowercase() == first, rng)?.to_string())
         }
         Constraint::EndsWith(_) => {
             let last = response.trim_end().chars().last();
             Constraint::EndsWith(other(&END_MARKS, |x| Some(*x) == last, rng)?)
         }
-        Constraint::MaxWords(_) if n_words > 4 => {
-            Constraint::MaxWords(n_words / 2 + rng.below(n_words / 2))
-        }
+        Constraint::MaxWords(_) if n_words > 4 => Constraint::MaxWords(n_words / 2 + rng.below(n_words / 2)),
         Constraint::MinWords(_) => Constraint::MinWords(n_words + 1 + rng.below(8)),
         Constraint::Sentences(n) => {
             let have = sentence_count(response);
-            Constraint::Sentences(if *n > 1 && rng.below(2) == 0 {
-                have - 1
-            } else {
-                have + 1
-            })
+            Constraint::Sentences(if *n > 1 && rng.below(2) == 0 { have - 1 } else { have + 1 })
         }
         Constraint::Lowercase => Constraint::Uppercase,
         Constraint::Uppercase => Constraint::Lowercase,
         Constraint::BulletList(_) => {
             let have = bullet_lines(response);
-            Constraint::BulletList(if have > 2 && rng.below(2) == 0 {
-                have - 1
-            } else {
-                have + 1
-            })
+            Constraint::BulletList(if have > 2 && rng.below(2) == 0 { have - 1 } else { have + 1 })
         }
         Constraint::MaxWords(_) => return None,
     })
@@ -113,12 +90,7 @@ fn modified(
 }
 
 /// A constraint that `response` fails, for insertion: a word it uses forbidden, a fact it states omitted, …
-fn inserted(
-    taken: &[Constraint],
-    product: &Product,
-    response: &str,
-    rng: &mut SplitMix64,
-) -> Option<Constraint> {
+fn inserted(taken: &[Constraint], product: &Product, response: &str, rng: &mut SplitMix64) -> Option<Constraint> {
     let mut kinds = Kind::ALL.to_vec();
     rng.shuffle(&mut kinds);
     let present: Vec<Kind> = taken.iter().map(Constraint::kind).collect();
@@ -126,29 +98,22 @@ fn inserted(
     for kind in kinds.into_iter().filter(|k| !present.contains(k)) {
         let candidate = match kind {
             Kind::ForbidWord => {
-                let content: Vec<&String> = used
-                    .iter()
-                    .filter(|w| w.len() > 3 && !w.starts_with('$'))
-                    .collect();
-                (!content.is_empty())
-                    .then(|| Constraint::ForbidWord(rng.pick(&content).to_string()))
+                let content: Vec<&String> = used.iter().filter(|w| w.len() > 3 && !w.starts_with('$')).collect();
+                (!content.is_empty()).then(|| Constraint::ForbidWord(rng.pick(&content).to_string()))
             }
             Kind::Omit => {
-                let said: Vec<Attribute> = Attribute::ALL
-                    .into_iter()
-                    .filter(|a| has_word(response, &product.value(*a)))
-                    .collect();
+                let said: Vec<Attribute> =
+                    Attribute::ALL.into_iter().filter(|a| has_word(response, &product.value(*a))).collect();
                 (!said.is_empty()).then(|| Constraint::Omit(*rng.pick(&said)))
             }
             Kind::Mention => {
-                let unsaid: Vec<Attribute> = Attribute::ALL
-                    .into_iter()
-                    .filter(|a| !has_word(response, &product.value(*a)))
-                    .collect();
+                let unsaid: Vec<Attribute> =
+                    Attribute::ALL.into_iter().filter(|a| !has_word(response, &product.value(*a))).collect();
                 (!unsaid.is_empty()).then(|| Constraint::Mention(*rng.pick(&unsaid)))
             }
-            Kind::MaxWords => (used.len() > 4)
-                .then(|| Constraint::MaxWords(used.len() / 2 + rng.below(used.len() / 2))),
+            Kind::MaxWords => {
+                (used.len() > 4).then(|| Constraint::MaxWords(used.len() / 2 + rng.below(used.len() / 2)))
+            }
             Kind::MinWords => Some(Constraint::MinWords(used.len() + 1 + rng.below(8))),
             Kind::Sentences => Some(Constraint::Sentences(sentence_count(response) + 1)),
             _ => random_constraint(kind, &[], rng),
@@ -165,11 +130,7 @@ fn inserted(
 
 /// Builds a rejected prompt for `example`: modify one constraint (probability `modify_share`) or insert a
 /// conflicting one. The response provably fails the result.
-pub fn reject_prompt(
-    example: &Example,
-    modify_share: f64,
-    rng: &mut SplitMix64,
-) -> Option<RejectedPrompt> {
+pub fn reject_prompt(example: &Example, modify_share: f64, rng: &mut SplitMix64) -> Option<RejectedPrompt> {
     let (product, response) = (&example.product, example.response.as_str());
     for _ in 0..16 {
         let mut constraints = example.constraints.clone();
@@ -190,11 +151,7 @@ pub fn reject_prompt(
         };
         if !passes(product, &constraints, response) {
             let prompt = render_prompt(product, &constraints, example.style);
-            return Some(RejectedPrompt {
-                constraints,
-                prompt,
-                how,
-            });
+            return Some(RejectedPrompt { constraints, prompt, how });
         }
     }
     None
@@ -217,22 +174,12 @@ fn replace_word(text: &str, from: &str, to: &str) -> String {
 fn other_value(product: &Product, a: Attribute, rng: &mut SplitMix64) -> String {
     let v = product.value(a);
     match a {
-        Attribute::Category => other(&CATEGORIES, |x| *x == v, rng)
-            .unwrap_or("thing")
-            .to_string(),
-        Attribute::Colour => other(&COLOURS, |x| *x == v, rng)
-            .unwrap_or("grey")
-            .to_string(),
-        Attribute::Material => other(&MATERIALS, |x| *x == v, rng)
-            .unwrap_or("stone")
-            .to_string(),
-        Attribute::Size => other(&SIZES, |x| *x == v, rng)
-            .unwrap_or("huge")
-            .to_string(),
+        Attribute::Category => other(&CATEGORIES, |x| *x == v, rng).unwrap_or("thing").to_string(),
+        Attribute::Colour => other(&COLOURS, |x| *x == v, rng).unwrap_or("grey").to_string(),
+        Attribute::Material => other(&MATERIALS, |x| *x == v, rng).unwrap_or("stone").to_string(),
+        Attribute::Size => other(&SIZES, |x| *x == v, rng).unwrap_or("huge").to_string(),
         Attribute::Price => format!("${}", product.price + 5),
-        Attribute::Feature => other(&FEATURES, |x| *x == v, rng)
-            .unwrap_or("fancy")
-            .to_string(),
+        Attribute::Feature => other(&FEATURES, |x| *x == v, rng).unwrap_or("fancy").to_string(),
     }
 }
 
@@ -240,17 +187,10 @@ fn other_value(product: &Product, a: Attribute, rng: &mut SplitMix64) -> String 
 fn mutate(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMix64) -> String {
     let r = response.trim_end();
     match c {
-        Constraint::Mention(a) => {
-            replace_word(r, &product.value(*a), &other_value(product, *a, rng))
-        }
+        Constraint::Mention(a) => replace_word(r, &product.value(*a), &other_value(product, *a, rng)),
         Constraint::Omit(a) => format!("{} {}", r, product.value(*a)),
         Constraint::IncludeWord(w) => {
-            let to = other(
-                &INCLUDE_WORDS,
-                |x| x.eq_ignore_ascii_case(w) || has_word(r, x),
-                rng,
-            )
-            .unwrap_or("fine");
+            let to = other(&INCLUDE_WORDS, |x| x.eq_ignore_ascii_case(w) || has_word(r, x), rng).unwrap_or("fine");
             replace_word(r, w, to)
         }
         Constraint::ForbidWord(w) => {
@@ -281,10 +221,7 @@ fn mutate(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMix6
         }
         Constraint::MinWords(n) => {
             let keep = (n - 1).min(words(r).len().saturating_sub(1)).max(1);
-            r.split_whitespace()
-                .take(keep)
-                .collect::<Vec<_>>()
-                .join(" ")
+            r.split_whitespace().take(keep).collect::<Vec<_>>().join(" ")
         }
         Constraint::Sentences(_) => match r.find(['.', '!', '?']) {
             Some(i) if i + 1 < r.len() => format!("{},{}", &r[..i], &r[i + 1..]),
@@ -292,9 +229,7 @@ fn mutate(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMix6
         },
         Constraint::Lowercase => {
             let mut cs = r.chars();
-            cs.next()
-                .map(|f| f.to_uppercase().collect::<String>() + cs.as_str())
-                .unwrap_or_default()
+            cs.next().map(|f| f.to_uppercase().collect::<String>() + cs.as_str()).unwrap_or_default()
         }
         Constraint::Uppercase => {
             let mut ws: Vec<String> = r.split(' ').map(String::from).collect();
@@ -324,10 +259,7 @@ pub fn reject_response(example: &Example, rng: &mut SplitMix64) -> Option<Reject
         if cs[failed].check(product, &response).pass {
             continue;
         }
-        let others_hold = cs
-            .iter()
-            .enumerate()
-            .all(|(i, c)| i == failed || c.check(product, &response).pass);
+        let others_hold = cs.iter().enumerate().all(|(i, c)| i == failed || c.check(product, &response).pass);
         if others_hold {
             return Some(RejectedResponse { response, failed });
         }

@@ -12,12 +12,9 @@ use super::constraint::Constraint;
 use super::world::{Attribute, Product};
 use crate::rng::SplitMix64;
 
-pub const INCLUDE_WORDS: [&str; 10] = [
-    "cozy", "sturdy", "sleek", "bright", "handy", "classic", "fresh", "smart", "gentle", "bold",
-];
-pub const FORBID_WORDS: [&str; 8] = [
-    "cheap", "perfect", "best", "amazing", "basic", "great", "nice", "cool",
-];
+pub const INCLUDE_WORDS: [&str; 10] =
+    ["cozy", "sturdy", "sleek", "bright", "handy", "classic", "fresh", "smart", "gentle", "bold"];
+pub const FORBID_WORDS: [&str; 8] = ["cheap", "perfect", "best", "amazing", "basic", "great", "nice", "cool"];
 pub const START_WORDS: [&str; 6] = ["Meet", "Discover", "Introducing", "Enjoy", "Try", "Behold"];
 pub const END_MARKS: [char; 3] = ['.', '!', '?'];
 
@@ -44,11 +41,7 @@ const FILLERS: [&str; 10] = [
 ];
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") }
 }
 
 /// The phrase that states one rule, in one of three wordings.
@@ -66,11 +59,7 @@ pub fn rule_phrase(c: &Constraint, variant: usize) -> String {
         }
         Constraint::Omit(a) => {
             let a = a.name();
-            pick([
-                format!("Do not mention the {a}."),
-                format!("Leave out the {a}."),
-                format!("Never state the {a}."),
-            ])
+            pick([format!("Do not mention the {a}."), format!("Leave out the {a}."), format!("Never state the {a}.")])
         }
         Constraint::IncludeWord(w) => pick([
             format!("Use the word \"{w}\"."),
@@ -134,15 +123,9 @@ pub fn rule_phrase(c: &Constraint, variant: usize) -> String {
 /// The prompt for `product` under `constraints`, worded by `style`.
 pub fn render_prompt(product: &Product, constraints: &[Constraint], style: u64) -> String {
     let task = TASK_LINES[(style % TASK_LINES.len() as u64) as usize];
-    let rules: Vec<String> = constraints
-        .iter()
-        .map(|c| rule_phrase(c, (style / 7 + c.kind() as u64) as usize))
-        .collect();
-    format!(
-        "{task}\nProduct: {}.\nRules: {}",
-        product.facts(),
-        rules.join(" ")
-    )
+    let rules: Vec<String> =
+        constraints.iter().map(|c| rule_phrase(c, (style / 7 + c.kind() as u64) as usize)).collect();
+    format!("{task}\nProduct: {}.\nRules: {}", product.facts(), rules.join(" "))
 }
 
 /// What the rules ask of a response, gathered.
@@ -185,9 +168,7 @@ impl Plan {
     }
 
     fn allowed(&self, text: &str) -> bool {
-        super::text::words(text)
-            .iter()
-            .all(|w| !self.forbid.contains(w))
+        super::text::words(text).iter().all(|w| !self.forbid.contains(w))
     }
 }
 
@@ -206,12 +187,7 @@ fn fact_clause(product: &Product, a: Attribute, rng: &mut SplitMix64) -> String 
 }
 
 fn word_clause(word: &str, rng: &mut SplitMix64) -> String {
-    rng.pick(&[
-        format!("it feels {word}"),
-        format!("a {word} choice"),
-        format!("truly {word}"),
-    ])
-    .clone()
+    rng.pick(&[format!("it feels {word}"), format!("a {word} choice"), format!("truly {word}")]).clone()
 }
 
 fn capitalise(s: &str) -> String {
@@ -224,20 +200,14 @@ fn capitalise(s: &str) -> String {
 
 /// One attempt at a response that satisfies every constraint; `None` when this attempt failed a check
 /// (the caller tries again or picks other constraints).
-pub fn render_response(
-    product: &Product,
-    constraints: &[Constraint],
-    rng: &mut SplitMix64,
-) -> Option<String> {
+pub fn render_response(product: &Product, constraints: &[Constraint], rng: &mut SplitMix64) -> Option<String> {
     let plan = Plan::of(constraints);
     let units = plan.sentences.or(plan.bullets).unwrap_or(1 + rng.below(3));
     // Clauses that must appear, then optional ones for variety.
     let mut required: Vec<String> = Vec::new();
     let mut in_subject: Vec<Attribute> = Vec::new();
     for &a in &plan.mention {
-        if matches!(a, Attribute::Colour | Attribute::Material | Attribute::Size)
-            && rng.below(2) == 0
-        {
+        if matches!(a, Attribute::Colour | Attribute::Material | Attribute::Size) && rng.below(2) == 0 {
             in_subject.push(a);
         } else if a != Attribute::Category {
             required.push(fact_clause(product, a, rng));
@@ -248,19 +218,11 @@ pub fn render_response(
     }
     let mut optional: Vec<String> = Vec::new();
     for a in Attribute::ALL {
-        if !plan.mention.contains(&a)
-            && !plan.omit.contains(&a)
-            && a != Attribute::Category
-            && rng.below(3) == 0
-        {
+        if !plan.mention.contains(&a) && !plan.omit.contains(&a) && a != Attribute::Category && rng.below(3) == 0 {
             optional.push(fact_clause(product, a, rng));
         }
     }
-    let mut fillers: Vec<&str> = FILLERS
-        .iter()
-        .copied()
-        .filter(|f| plan.allowed(f))
-        .collect();
+    let mut fillers: Vec<&str> = FILLERS.iter().copied().filter(|f| plan.allowed(f)).collect();
     rng.shuffle(&mut fillers);
     rng.shuffle(&mut required);
 
@@ -303,11 +265,7 @@ pub fn render_response(
             .enumerate()
             .map(|(i, cs)| {
                 let body = cs.join(" and ");
-                let unit = if i == 0 {
-                    format!("{subject}: {body}")
-                } else {
-                    body
-                };
+                let unit = if i == 0 { format!("{subject}: {body}") } else { body };
                 capitalise(&unit)
             })
             .collect();
@@ -316,11 +274,7 @@ pub fn render_response(
         for (i, t) in texts.into_iter().enumerate() {
             let last = i + 1 == n;
             if plan.bullets.is_some() {
-                let mark = if last {
-                    plan.end.map(String::from).unwrap_or_default()
-                } else {
-                    String::new()
-                };
+                let mark = if last { plan.end.map(String::from).unwrap_or_default() } else { String::new() };
                 out.push_str(&format!("- {t}{mark}"));
                 if !last {
                     out.push('\n');
@@ -354,10 +308,7 @@ pub fn render_response(
         unit += 1;
         text = assemble(&clauses);
     }
-    constraints
-        .iter()
-        .all(|c| c.check(product, &text).pass)
-        .then_some(text)
+    constraints.iter().all(|c| c.check(product, &text).pass).then_some(text)
 }
 
 #[cfg(test)]

@@ -31,23 +31,14 @@ pub struct TaskConfig {
 
 impl Default for TaskConfig {
     fn default() -> Self {
-        Self {
-            k_max: 4,
-            held_out_share: 0.25,
-            n_train: 2000,
-            n_eval: 200,
-            modify_share: 0.5,
-            seed: 1,
-        }
+        Self { k_max: 4, held_out_share: 0.25, n_train: 2000, n_eval: 200, modify_share: 0.5, seed: 1 }
     }
 }
 
 impl TaskConfig {
     pub fn validate(&self) -> Result<()> {
-        let bad = |field: &str, message: &str| GapoError::Config {
-            field: format!("task.{field}"),
-            message: message.into(),
-        };
+        let bad =
+            |field: &str, message: &str| GapoError::Config { field: format!("task.{field}"), message: message.into() };
         if !(2..=8).contains(&self.k_max) {
             return Err(bad("k_max", "must be between 2 and 8"));
         }
@@ -95,18 +86,13 @@ impl TaskData {
             let Some(example) = sample_example(k, &mut rng, &train_side) else {
                 continue;
             };
-            let Some(rejected_prompt) = reject_prompt(&example, config.modify_share, &mut rng)
-            else {
+            let Some(rejected_prompt) = reject_prompt(&example, config.modify_share, &mut rng) else {
                 continue;
             };
             let Some(rejected_response) = reject_response(&example, &mut rng) else {
                 continue;
             };
-            train.push(TrainItem {
-                example,
-                rejected_prompt,
-                rejected_response,
-            });
+            train.push(TrainItem { example, rejected_prompt, rejected_response });
         }
         let cfg = config.clone();
         let eval_side = move |cs: &[Constraint]| cfg.held_out(cs);
@@ -121,19 +107,11 @@ impl TaskData {
                 });
             }
             // Half at the largest k, half over the held-out smaller combinations.
-            let k = if rng.below(2) == 0 {
-                config.k_max
-            } else {
-                1 + rng.below(config.k_max)
-            };
+            let k = if rng.below(2) == 0 { config.k_max } else { 1 + rng.below(config.k_max) };
             if let Some(example) = sample_example(k, &mut rng, &eval_side) {
                 eval.push(example);
             }
         }
-        Ok(Self {
-            config: config.clone(),
-            train,
-            eval,
-        })
+        Ok(Self { config: config.clone(), train, eval })
     }
 }

@@ -7,8 +7,7 @@ pub fn words(text: &str) -> Vec<String> {
         .filter_map(|raw| {
             let trimmed = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '$'));
             let trimmed = trimmed.trim_end_matches('$');
-            (!trimmed.is_empty() && trimmed.chars().any(char::is_alphanumeric))
-                .then(|| trimmed.to_lowercase())
+            (!trimmed.is_empty() && trimmed.chars().any(char::is_alphanumeric)).then(|| trimmed.to_lowercase())
         })
         .collect()
 }
@@ -37,10 +36,7 @@ pub fn sentence_count(text: &str) -> usize {
 
 /// Non-empty lines, trimmed.
 pub fn lines(text: &str) -> Vec<&str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect()
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
 }
 
 /// Lines that are bullet points (`- item`).
@@ -62,10 +58,7 @@ mod tests {
 
     #[test]
     fn measures_words_sentences_and_lists() {
-        assert_eq!(
-            words("Meet the red lamp: only $45!"),
-            vec!["meet", "the", "red", "lamp", "only", "$45"]
-        );
+        assert_eq!(words("Meet the red lamp: only $45!"), vec!["meet", "the", "red", "lamp", "only", "$45"]);
         assert_eq!(words("- a\n- b -- ..."), vec!["a", "b"]);
         assert!(has_word("A RED lamp.", "red") && !has_word("A reddish lamp.", "red"));
         assert_eq!(sentence_count("One. Two! Three?"), 3);

@@ -5,16 +5,10 @@
 use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 
-pub const CATEGORIES: [&str; 12] = [
-    "lamp", "chair", "kettle", "backpack", "scarf", "mug", "clock", "jacket", "blender", "tent",
-    "desk", "speaker",
-];
-pub const COLOURS: [&str; 10] = [
-    "red", "blue", "green", "amber", "ivory", "black", "teal", "silver", "coral", "olive",
-];
-pub const MATERIALS: [&str; 8] = [
-    "oak", "steel", "wool", "leather", "ceramic", "bamboo", "linen", "glass",
-];
+pub const CATEGORIES: [&str; 12] =
+    ["lamp", "chair", "kettle", "backpack", "scarf", "mug", "clock", "jacket", "blender", "tent", "desk", "speaker"];
+pub const COLOURS: [&str; 10] = ["red", "blue", "green", "amber", "ivory", "black", "teal", "silver", "coral", "olive"];
+pub const MATERIALS: [&str; 8] = ["oak", "steel", "wool", "leather", "ceramic", "bamboo", "linen", "glass"];
 pub const SIZES: [&str; 4] = ["small", "compact", "large", "oversized"];
 pub const FEATURES: [&str; 10] = [
     "foldable",
@@ -42,14 +36,8 @@ pub enum Attribute {
 }
 
 impl Attribute {
-    pub const ALL: [Attribute; 6] = [
-        Self::Category,
-        Self::Colour,
-        Self::Material,
-        Self::Size,
-        Self::Price,
-        Self::Feature,
-    ];
+    pub const ALL: [Attribute; 6] =
+        [Self::Category, Self::Colour, Self::Material, Self::Size, Self::Price, Self::Feature];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -100,10 +88,6 @@ impl Product {
 
     /// The fact line the prompt shows: `category: lamp; colour: red; …`.
     pub fn facts(&self) -> String {
-        Attribute::ALL
-            .iter()
-            .map(|a| format!("{}: {}", a.name(), self.value(*a)))
-            .collect::<Vec<_>>()
-            .join("; ")
+        Attribute::ALL.iter().map(|a| format!("{}: {}", a.name(), self.value(*a))).collect::<Vec<_>>().join("; ")
     }
 }
