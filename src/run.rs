@@ -37,6 +37,12 @@ pub struct RunArgs {
     /// Held-out prompts evaluated.
     #[arg(long)]
     pub n_eval: Option<usize>,
+    /// A TOML run config (the keys of `config.json`); flags and --set override it.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Override any config key: --set ppo.actor_lr=1e-4 --set gapo.stages=6
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// Folder for the run's files.
     #[arg(long, default_value = "runs/latest")]
     pub out: PathBuf,
@@ -52,6 +58,8 @@ impl Default for RunArgs {
             rollouts: None,
             n_train: None,
             n_eval: None,
+            config: None,
+            set: Vec::new(),
             out: "runs/latest".into(),
         }
     }
@@ -77,7 +85,7 @@ impl RunArgs {
         if let Some(v) = self.n_eval {
             c.task.n_eval = v;
         }
-        Ok(c)
+        Ok(c.with_overrides(&self.set)?)
     }
 }
 
@@ -96,7 +104,9 @@ fn print_step(r: &StepReport, every: usize, last_phase: &mut String) {
     };
     match r.phase.as_str() {
         "sft" if first || r.step % every == 0 => println!("[{:>5}] sft        {}", r.step, show(&["loss/sft"])),
-        "warmup" if first || r.step % every == 0 => println!("[{:>5}] warmup     {}", r.step, show(&["disc/loss"])),
+        "warmup" if first || r.step % every == 0 => {
+            println!("[{:>5}] warmup     {}", r.step, show(&["disc/loss", "rm/loss", "rm/accuracy"]))
+        }
         "generator" => println!(
             "[{:>5}] stage {} generator  {}",
             r.step,
@@ -108,7 +118,7 @@ fn print_step(r: &StepReport, every: usize, last_phase: &mut String) {
             r.step,
             r.stage.unwrap_or(0),
             r.probe.unwrap(),
-            show(&["disc/real_score", "disc/fake_score", "disc/accuracy"])
+            show(&["disc/real_score", "disc/fake_score", "disc/fake_accuracy", "disc/accuracy", "disc/f1"])
         ),
         "discriminator" if r.metrics.contains_key("disc/rows") => {
             println!(

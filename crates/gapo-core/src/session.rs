@@ -7,19 +7,23 @@
 //! discriminator warm-up → stages of {generator phase, discriminator phase} with D probed before and
 //! after each → final evaluation on held-out prompts.
 
+use crate::algo::decoder_rm::RewardModelTrainer;
 use crate::algo::discriminator::{DiscConfig, DiscTrainer, Labelled};
 use crate::algo::gapo::{GapoConfig, discriminator_rows, generator_iteration, preference_rows, probe};
 use crate::algo::ppo_trainer::{PpoConfig, PpoLearner};
-use crate::algo::preference::{PrefConfig, PrefMethod, preference_step};
+use crate::algo::preference::{PrefConfig, PrefMethod, pair_of, preference_step};
 use crate::algo::sft::sft_loss;
 use crate::config::ModelPreset;
 use crate::data::batch::{HostBatch, PadSide, int_table};
+use crate::data::export::Pairs;
 use crate::error::{GapoError, Result};
 use crate::generation::complete;
 use crate::model::Generator;
+use crate::model::ScoredDecoder;
 use crate::model::sampling::SamplingConfig;
 use crate::readback::scalar;
 use crate::rng::SplitMix64;
+use crate::task::preferential::reject_prompt;
 use crate::task::{EvalReport, Example, TaskConfig, TaskData, evaluate};
 use crate::tokenizer::GapoTokenizer;
 use burn::module::Module;
@@ -39,6 +43,8 @@ pub enum Algo {
     Ppo,
     /// PPO against the exact checker (instruction-level pass rate): the ceiling.
     PpoOracle,
+    /// PPO against a decoder reward model trained by Bradley–Terry on the same pairs (encoder-vs-decoder).
+    PpoDecoderRm,
     /// Offline preference methods on the task's pairs.
     Dpo,
     Ipo,
@@ -68,6 +74,7 @@ impl std::str::FromStr for Algo {
             "gapo" => Ok(Self::Gapo),
             "ppo" => Ok(Self::Ppo),
             "ppo-oracle" => Ok(Self::PpoOracle),
+            "ppo-decoder-rm" => Ok(Self::PpoDecoderRm),
             "dpo" => Ok(Self::Dpo),
             "ipo" => Ok(Self::Ipo),
             "kto" => Ok(Self::Kto),
@@ -76,7 +83,7 @@ impl std::str::FromStr for Algo {
             _ => Err(GapoError::Config {
                 field: "algo".into(),
                 message: format!(
-                    "unknown or not yet available `{s}`; expected sft, gapo, ppo, ppo-oracle, dpo, ipo, kto, simpo, orpo"
+                    "unknown or not yet available `{s}`; expected sft, gapo, ppo, ppo-oracle, ppo-decoder-rm, dpo, ipo, kto, simpo, orpo"
                 ),
             }),
         }
@@ -159,6 +166,7 @@ enum State {
     Sft { step: usize },
     SftEval,
     Pref { step: usize },
+    RmWarmup { epoch: usize, cursor: usize, order: Vec<usize> },
     Warmup { epoch: usize, cursor: usize, order: Vec<usize> },
     Probe { stage: usize, point: ProbePoint },
     Generator { stage: usize, iteration: usize },
@@ -192,7 +200,10 @@ pub struct Session {
     pref_reference: Option<Generator>,
     pub learner: Option<PpoLearner>,
     pub disc: Option<DiscTrainer>,
+    pub reward_model: Option<RewardModelTrainer>,
     pref_rows: Vec<Labelled>,
+    /// Preferential-prompt pairs built on the held-out prompts: D's accuracy on unseen combinations.
+    heldout_pairs: Vec<Labelled>,
     rng: SplitMix64,
     state: State,
     steps: usize,
@@ -223,6 +234,14 @@ impl Session {
             _ => None,
         };
         let pref_rows = preference_rows(&task.train);
+        let mut pair_rng = SplitMix64::new(config.seed ^ 0x9A125);
+        let mut heldout_pairs = Vec::new();
+        for e in &task.eval {
+            if let Some(r) = reject_prompt(e, config.task.modify_share, &mut pair_rng) {
+                heldout_pairs.push((e.prompt.clone(), e.response.clone(), 1.0));
+                heldout_pairs.push((r.prompt, e.response.clone(), 0.0));
+            }
+        }
         let rng = SplitMix64::new(config.seed ^ 0xA11CE);
         Ok(Self {
             sft_optim: AdamWConfig::new().with_weight_decay(0.0).init(),
@@ -235,7 +254,9 @@ impl Session {
             sft_generator: Some(generator),
             learner: None,
             disc,
+            reward_model: None,
             pref_rows,
+            heldout_pairs,
             rng,
             state: State::Sft { step: 0 },
             steps: 0,
@@ -307,6 +328,13 @@ impl Session {
                     self.learner = Some(PpoLearner::new(self.config.ppo.clone(), policy, &self.train_device));
                     match self.config.algo {
                         Algo::PpoOracle => self.stages_after_warmup(),
+                        Algo::PpoDecoderRm => {
+                            let learner = self.learner.as_ref().expect("learner");
+                            let rm = ScoredDecoder::from_backbone(learner.policy.clone(), &self.train_device);
+                            self.reward_model =
+                                Some(RewardModelTrainer::new(rm, self.config.disc.lr, self.config.disc.max_grad_norm));
+                            State::RmWarmup { epoch: 0, cursor: 0, order: self.shuffled(self.task.train.len()) }
+                        }
                         _ => State::Warmup { epoch: 0, cursor: 0, order: self.shuffled(self.pref_rows.len()) },
                     }
                 }
@@ -334,6 +362,26 @@ impl Session {
                 report.metrics = metrics;
                 if step + 1 >= self.config.pref.steps { State::FinalEval } else { State::Pref { step: step + 1 } }
             }
+            State::RmWarmup { epoch, cursor, order } => {
+                report.phase = "warmup".into();
+                let bs = self.config.disc.batch.max(1);
+                let pairs: Vec<(&str, &str, &str, &str)> = order[cursor..(cursor + bs).min(order.len())]
+                    .iter()
+                    .map(|&i| pair_of(&self.task.train[i], Pairs::Prompt))
+                    .collect();
+                let rm = self.reward_model.as_mut().expect("reward model");
+                let (loss, acc) = rm.train_batch(&self.tokenizer, &pairs, &self.device).await?;
+                report.metrics.insert("rm/loss".into(), loss);
+                report.metrics.insert("rm/accuracy".into(), acc);
+                let cursor = cursor + bs;
+                if cursor < order.len() {
+                    State::RmWarmup { epoch, cursor, order }
+                } else if epoch + 1 < self.config.disc.warmup_epochs {
+                    State::RmWarmup { epoch: epoch + 1, cursor: 0, order: self.shuffled(self.task.train.len()) }
+                } else {
+                    State::Generator { stage: 0, iteration: 0 }
+                }
+            }
             State::Warmup { epoch, cursor, order } => {
                 report.phase = "warmup".into();
                 let bs = self.config.disc.batch.max(1);
@@ -359,12 +407,17 @@ impl Session {
                 let (learner, disc) =
                     (self.learner.as_ref().expect("learner"), self.disc.as_ref().expect("discriminator"));
                 let e = probe(learner, disc, &self.tokenizer, &probe_set, &self.device).await?;
+                let pairs = disc.evaluate(&self.tokenizer, &self.heldout_pairs, &self.device).await?;
+                // Real vs fresh fakes on held-out prompts.
                 report.metrics.insert("disc/real_score".into(), e.real_score);
                 report.metrics.insert("disc/fake_score".into(), e.fake_score);
-                report.metrics.insert("disc/accuracy".into(), e.metrics.accuracy);
-                report.metrics.insert("disc/precision".into(), e.metrics.precision);
-                report.metrics.insert("disc/recall".into(), e.metrics.recall);
-                report.metrics.insert("disc/f1".into(), e.metrics.f1);
+                report.metrics.insert("disc/fake_accuracy".into(), e.metrics.accuracy);
+                // Accepted vs rejected prompts on held-out combinations.
+                report.metrics.insert("disc/accuracy".into(), pairs.metrics.accuracy);
+                report.metrics.insert("disc/precision".into(), pairs.metrics.precision);
+                report.metrics.insert("disc/recall".into(), pairs.metrics.recall);
+                report.metrics.insert("disc/f1".into(), pairs.metrics.f1);
+                report.metrics.insert("disc/pairs_loss".into(), pairs.loss);
                 match point {
                     ProbePoint::StageStart => State::Generator { stage, iteration: 0 },
                     ProbePoint::AfterGenerator if self.config.algo == Algo::Gapo => State::DiscSample { stage },
@@ -377,7 +430,7 @@ impl Session {
                 report.metrics = self.generator_step().await?;
                 if iteration + 1 < self.config.gapo.rollouts_per_stage {
                     State::Generator { stage, iteration: iteration + 1 }
-                } else if self.config.algo == Algo::PpoOracle {
+                } else if matches!(self.config.algo, Algo::PpoOracle | Algo::PpoDecoderRm) {
                     self.next_stage(stage)
                 } else {
                     State::Probe { stage, point: ProbePoint::AfterGenerator }
@@ -440,7 +493,7 @@ impl Session {
     fn next_stage(&self, stage: usize) -> State {
         if stage + 1 >= self.config.gapo.stages {
             State::FinalEval
-        } else if self.config.algo == Algo::PpoOracle {
+        } else if matches!(self.config.algo, Algo::PpoOracle | Algo::PpoDecoderRm) {
             State::Generator { stage: stage + 1, iteration: 0 }
         } else {
             State::Probe { stage: stage + 1, point: ProbePoint::StageStart }
@@ -513,6 +566,19 @@ impl Session {
                 learner.learn(&exp, &mut self.rng, &mut metrics).await?;
                 Ok(metrics)
             }
+            Algo::PpoDecoderRm => {
+                let rm = self.reward_model.as_ref().expect("reward model").frozen();
+                let (tokenizer, device) = (&self.tokenizer, self.device.clone());
+                let mut score = |responses: &[String]| -> Result<Tensor<1>> {
+                    let rows: Vec<(&str, &str)> =
+                        prompts.iter().zip(responses).map(|(p, r)| (p.as_str(), r.as_str())).collect();
+                    crate::algo::decoder_rm::scores(&rm, tokenizer, &rows, &device)
+                };
+                let (exp, mut metrics) =
+                    learner.make_experience(&self.tokenizer, &prompts, &mut score, &self.device).await?;
+                learner.learn(&exp, &mut self.rng, &mut metrics).await?;
+                Ok(metrics)
+            }
             _ => {
                 let disc = self.disc.as_ref().expect("discriminator");
                 generator_iteration(
@@ -536,5 +602,53 @@ fn insert_eval(m: &mut BTreeMap<String, f64>, r: &EvalReport) {
     for (kind, s) in &r.per_kind {
         m.insert(format!("eval/{kind}/instruction_strict"), s.instruction_strict());
         m.insert(format!("eval/{kind}/prompt_strict"), s.prompt_strict());
+    }
+}
+
+impl RunConfig {
+    /// Parses a TOML run config; unknown keys and ill-typed values are errors naming the key.
+    pub fn from_toml(text: &str, source_name: &str) -> Result<Self> {
+        toml::from_str(text)
+            .map_err(|e| GapoError::Config { field: source_name.into(), message: e.to_string().trim_end().into() })
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a run config always serialises")
+    }
+
+    /// Applies `key=value` overrides (`ppo.actor_lr=1e-4`, `gapo.stages=6`, `algo="ppo"`). The value is
+    /// TOML; a bare word that is not TOML is taken as a string. Unknown keys fail and are named.
+    pub fn with_overrides(&self, overrides: &[String]) -> Result<Self> {
+        let mut tree: toml::Value = toml::Value::try_from(self).expect("a run config always serialises");
+        for item in overrides {
+            let (key, raw) = item.split_once('=').ok_or_else(|| GapoError::Config {
+                field: item.clone(),
+                message: "an override is key=value, e.g. ppo.actor_lr=1e-4".into(),
+            })?;
+            let key = key.trim();
+            let value: toml::Value = toml::from_str::<toml::Table>(&format!("v = {}", raw.trim()))
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or_else(|| toml::Value::String(raw.trim().to_string()));
+            let parts: Vec<&str> = key.split('.').collect();
+            set_path(&mut tree, &parts, value, key)?;
+        }
+        tree.try_into::<RunConfig>()
+            .map_err(|e| GapoError::Config { field: "--set".into(), message: e.to_string().trim_end().into() })
+    }
+}
+
+fn set_path(node: &mut toml::Value, parts: &[&str], value: toml::Value, key: &str) -> Result<()> {
+    let table = node
+        .as_table_mut()
+        .ok_or_else(|| GapoError::Config { field: key.into(), message: "is not inside a section".into() })?;
+    let child = table
+        .get_mut(parts[0])
+        .ok_or_else(|| GapoError::Config { field: key.into(), message: format!("unknown key `{}`", parts[0]) })?;
+    if parts.len() == 1 {
+        *child = value;
+        Ok(())
+    } else {
+        set_path(child, &parts[1..], value, key)
     }
 }

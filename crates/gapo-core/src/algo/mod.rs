@@ -1,5 +1,6 @@
 //! Training objectives, one file each with its math in the doc comment.
 
+pub mod decoder_rm;
 pub mod discriminator;
 pub mod dpo;
 pub mod gapo;
