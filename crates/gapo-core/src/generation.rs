@@ -1,7 +1,7 @@
 //! Text in, text out: complete many prompts with the generator in batches. The tokens of a whole batch are
 //! read back once, after the rollout (async, so the same code runs in a browser tab).
 
-use crate::data::batch::{HostBatch, PadSide};
+use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
 use crate::model::Generator;
 use crate::model::sampling::{SamplingConfig, generate};
@@ -25,15 +25,7 @@ pub async fn complete(
     })?;
     let mut out = Vec::with_capacity(prompts.len());
     for chunk in prompts.chunks(batch_size.max(1)) {
-        let rows: Vec<Vec<u32>> = chunk
-            .iter()
-            .map(|p| {
-                tokenizer
-                    .generator_prompt(p)
-                    .map(|ids| if ids.len() > budget { ids[ids.len() - budget..].to_vec() } else { ids })
-            })
-            .collect::<Result<_>>()?;
-        let batch = HostBatch::pad(&rows, special.pad, PadSide::Left)?;
+        let batch = prompt_batch(tokenizer, chunk, budget)?;
         let (ids, mask) = batch.to_device(device);
         let rollout = generate(model, ids, mask, max_new, sampling, special.eos, special.pad)?;
         let tokens = rollout

@@ -14,7 +14,7 @@ use crate::algo::ppo_trainer::{PpoConfig, PpoLearner};
 use crate::algo::preference::{PrefConfig, PrefMethod, pair_of, preference_step};
 use crate::algo::sft::sft_loss;
 use crate::config::ModelPreset;
-use crate::data::batch::{HostBatch, PadSide, int_table};
+use crate::data::batch::{PadSide, example_batch, int_table};
 use crate::data::export::Pairs;
 use crate::error::{GapoError, Result};
 use crate::generation::complete;
@@ -508,23 +508,13 @@ impl Session {
 
     async fn sft_step(&mut self) -> Result<f64> {
         let c = self.config.sft.clone();
-        let special = self.tokenizer.special();
         let generator = self.sft_generator.take().expect("SFT generator");
-        let max_len = generator.max_seq_len;
-        let mut rows = Vec::with_capacity(c.batch);
-        let mut masks = Vec::with_capacity(c.batch);
-        for _ in 0..c.batch {
-            let item = &self.task.train[self.rng.below(self.task.train.len())];
-            let (mut ids, mut mask) = self.tokenizer.generator_example(&item.example.prompt, &item.example.response)?;
-            if ids.len() > max_len {
-                let cut = ids.len() - max_len;
-                ids.drain(..cut);
-                mask.drain(..cut);
-            }
-            rows.push(ids);
-            masks.push(mask);
-        }
-        let batch = HostBatch::pad(&rows, special.pad, PadSide::Right)?;
+        let picks: Vec<usize> = (0..c.batch).map(|_| self.rng.below(self.task.train.len())).collect();
+        let rows: Vec<(&str, &str)> = picks
+            .iter()
+            .map(|&i| (self.task.train[i].example.prompt.as_str(), self.task.train[i].example.response.as_str()))
+            .collect();
+        let (batch, masks) = example_batch(&self.tokenizer, &rows, generator.max_seq_len)?;
         let (ids, mask) = batch.to_device(&self.train_device);
         let loss_mask = int_table(&masks, 0, PadSide::Right, &self.train_device)?.float();
         let loss = sft_loss(&generator, ids, mask, loss_mask);

@@ -4,7 +4,7 @@
 
 use super::grad_clip::clip_global_norm;
 use super::reward::bradley_terry_loss;
-use crate::data::batch::{HostBatch, PadSide};
+use crate::data::batch::example_batch;
 use crate::error::{GapoError, Result};
 use crate::model::ScoredDecoder;
 use crate::readback::{floats, scalar};
@@ -21,15 +21,7 @@ pub fn scores(
     device: &Device,
 ) -> Result<Tensor<1>> {
     let max_len = rm.backbone.max_seq_len;
-    let ids = rows
-        .iter()
-        .map(|(p, r)| {
-            tokenizer
-                .generator_example(p, r)
-                .map(|(ids, _)| if ids.len() > max_len { ids[ids.len() - max_len..].to_vec() } else { ids })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let batch = HostBatch::pad(&ids, tokenizer.special().pad, PadSide::Right)?;
+    let (batch, _) = example_batch(tokenizer, rows, max_len)?;
     let (ids, mask) = batch.to_device(device);
     Ok(rm.score(ids, mask))
 }

@@ -8,7 +8,7 @@
 use super::grad_clip::clip_global_norm;
 use super::kl_control::KlController;
 use super::ppo::{KlEstimator, gae, kl_estimate, policy_loss, shaped_rewards, value_loss, whiten};
-use crate::data::batch::{HostBatch, PadSide};
+use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
 use crate::model::sampling::{SamplingConfig, generate};
 use crate::model::{Generator, ScoredDecoder};
@@ -149,15 +149,7 @@ impl PpoLearner {
         let c = &self.config;
         let special = tokenizer.special();
         let budget = self.policy.max_seq_len.saturating_sub(c.max_new_tokens).max(2);
-        let rows: Vec<Vec<u32>> = prompts
-            .iter()
-            .map(|p| {
-                tokenizer
-                    .generator_prompt(p)
-                    .map(|ids| if ids.len() > budget { ids[ids.len() - budget..].to_vec() } else { ids })
-            })
-            .collect::<Result<_>>()?;
-        let batch = HostBatch::pad(&rows, special.pad, PadSide::Left)?;
+        let batch = prompt_batch(tokenizer, prompts, budget)?;
         let (prompt_ids, prompt_mask) = batch.to_device(device);
         let policy = self.policy.valid();
         let sampling = SamplingConfig::new().with_temperature(c.temperature).with_top_k(c.top_k).with_top_p(c.top_p);

@@ -10,7 +10,7 @@ use super::kto::{KtoWeights, kto_loss};
 use super::logprob::sequence_logps;
 use super::orpo::orpo_loss;
 use super::simpo::simpo_loss;
-use crate::data::batch::{HostBatch, PadSide, int_table};
+use crate::data::batch::{PadSide, example_batch, int_table};
 use crate::data::export::Pairs;
 use crate::error::{GapoError, Result};
 use crate::model::Generator;
@@ -79,19 +79,7 @@ fn upload(
     max_len: usize,
     device: &Device,
 ) -> Result<(Tensor<2, burn::tensor::Int>, Tensor<2>, Tensor<2>)> {
-    let mut ids = Vec::with_capacity(rows.len());
-    let mut masks = Vec::with_capacity(rows.len());
-    for (p, r) in rows {
-        let (mut i, mut m) = tokenizer.generator_example(p, r)?;
-        if i.len() > max_len {
-            let cut = i.len() - max_len;
-            i.drain(..cut);
-            m.drain(..cut);
-        }
-        ids.push(i);
-        masks.push(m);
-    }
-    let batch = HostBatch::pad(&ids, tokenizer.special().pad, PadSide::Right)?;
+    let (batch, masks) = example_batch(tokenizer, rows, max_len)?;
     let (ids, mask) = batch.to_device(device);
     let target = int_table(&masks, 0, PadSide::Right, device)?.float();
     Ok((ids, mask, target))

@@ -3,6 +3,7 @@
 //! inputs and training sequences on the right.
 
 use crate::error::{GapoError, Result};
+use crate::tokenizer::GapoTokenizer;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +55,39 @@ impl HostBatch {
             Tensor::from_data(TensorData::new(self.mask.clone(), shape), device),
         )
     }
+}
+
+/// Generator contexts `[BOS] prompt [SEP]`, left-padded, each cut to its last `budget` tokens.
+pub fn prompt_batch(tokenizer: &GapoTokenizer, prompts: &[String], budget: usize) -> Result<HostBatch> {
+    let rows = prompts
+        .iter()
+        .map(|p| tokenizer.generator_prompt(p).map(|ids| keep_last(ids, budget)))
+        .collect::<Result<Vec<_>>>()?;
+    HostBatch::pad(&rows, tokenizer.special().pad, PadSide::Left)
+}
+
+/// Training sequences `[BOS] prompt [SEP] response [EOS]`, right-padded and cut to their last `max_len`
+/// tokens (the response is what matters), with their response masks.
+pub fn example_batch(
+    tokenizer: &GapoTokenizer,
+    rows: &[(&str, &str)],
+    max_len: usize,
+) -> Result<(HostBatch, Vec<Vec<u32>>)> {
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut masks = Vec::with_capacity(rows.len());
+    for (p, r) in rows {
+        let (i, m) = tokenizer.generator_example(p, r)?;
+        ids.push(keep_last(i, max_len));
+        masks.push(keep_last(m, max_len));
+    }
+    Ok((HostBatch::pad(&ids, tokenizer.special().pad, PadSide::Right)?, masks))
+}
+
+fn keep_last(mut v: Vec<u32>, n: usize) -> Vec<u32> {
+    if v.len() > n {
+        v.drain(..v.len() - n);
+    }
+    v
 }
 
 /// Uploads a `[B, T]` table of small integers (segment ids) padded like [`HostBatch::pad`].

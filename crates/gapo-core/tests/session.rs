@@ -1,0 +1,140 @@
+//! The Session stepper: config files and overrides, every method running to the end on a tiny setup, the
+//! phase order of GAPO, and the metric names of DESIGN §6.
+
+use burn::tensor::Device;
+use futures_lite::future::block_on;
+use gapo_core::session::{Algo, ProbePoint, RunConfig, Session, StepReport};
+
+fn tiny(algo: Algo) -> RunConfig {
+    let mut c = RunConfig { algo, ..RunConfig::default() };
+    c.task.n_train = 48;
+    c.task.n_eval = 8;
+    c.sft.steps = 4;
+    c.sft.batch = 8;
+    c.ppo.rollout_batch = 8;
+    c.ppo.minibatch = 4;
+    c.ppo.max_new_tokens = 12;
+    c.eval.max_new_tokens = 12;
+    c.disc.warmup_epochs = 1;
+    c.disc.batch = 16;
+    c.gapo.stages = 2;
+    c.gapo.rollouts_per_stage = 2;
+    c.gapo.disc_items_per_stage = 16;
+    c.gapo.probe_prompts = 8;
+    c.pref.steps = 3;
+    c.pref.batch = 4;
+    c
+}
+
+fn run(config: RunConfig) -> Vec<StepReport> {
+    let mut s = Session::new(config, Device::flex()).unwrap();
+    let mut reports = Vec::new();
+    for _ in 0..10_000 {
+        let r = block_on(s.step()).unwrap();
+        let done = r.done;
+        reports.push(r);
+        if done {
+            return reports;
+        }
+    }
+    panic!("session did not finish");
+}
+
+#[test]
+fn config_toml_and_overrides_fail_loudly() {
+    let c = RunConfig::default();
+    assert_eq!(RunConfig::from_toml(&c.to_toml(), "x.toml").unwrap(), c);
+    let o = c.with_overrides(&["ppo.actor_lr=1e-4".into(), "gapo.stages=7".into(), "algo=\"dpo\"".into()]).unwrap();
+    assert_eq!((o.ppo.actor_lr, o.gapo.stages, o.algo), (1e-4, 7, Algo::Dpo));
+    let err = c.with_overrides(&["ppo.actor_lrr=1".into()]).unwrap_err().to_string();
+    assert!(err.contains("ppo.actor_lrr") && err.contains("unknown"), "{err}");
+    let err = c.with_overrides(&["gapo.stages=many".into()]).unwrap_err().to_string();
+    assert!(err.contains("gapo.stages"), "{err}");
+    let err = c.with_overrides(&["stages".into()]).unwrap_err().to_string();
+    assert!(err.contains("key=value"), "{err}");
+    let err = RunConfig::from_toml("[ppo]\nactorlr = 1.0\n", "bad.toml").unwrap_err().to_string();
+    assert!(err.contains("bad.toml") && err.contains("actorlr"), "{err}");
+}
+
+#[test]
+fn gapo_runs_its_phases_in_order_with_the_design_metric_names() {
+    let reports = run(tiny(Algo::Gapo));
+    let phases: Vec<&str> = reports.iter().map(|r| r.phase.as_str()).collect();
+    let first = |p: &str| phases.iter().position(|x| *x == p).unwrap_or_else(|| panic!("no {p} phase in {phases:?}"));
+    assert!(first("sft") < first("eval_sft") && first("eval_sft") < first("warmup"));
+    assert!(first("warmup") < first("probe") && first("probe") < first("generator"));
+    assert!(first("generator") < first("discriminator") && *phases.last().unwrap() == "eval");
+    let probes: Vec<(usize, ProbePoint)> = reports.iter().filter_map(|r| Some((r.stage?, r.probe?))).collect();
+    use ProbePoint::*;
+    assert_eq!(
+        probes,
+        vec![
+            (0, StageStart),
+            (0, AfterGenerator),
+            (0, AfterDiscriminator),
+            (1, StageStart),
+            (1, AfterGenerator),
+            (1, AfterDiscriminator)
+        ]
+    );
+    let generator = reports.iter().find(|r| r.phase == "generator").unwrap();
+    for k in [
+        "objective/kl",
+        "objective/entropy",
+        "objective/non_score_reward",
+        "objective/rlhf_reward",
+        "objective/scores",
+        "policy/approxkl_avg",
+        "policy/clipfrac_avg",
+        "loss/policy_avg",
+        "loss/value_avg",
+        "val/clipfrac_avg",
+        "val/ratio",
+        "val/num_eos_tokens",
+    ] {
+        assert!(generator.metrics.contains_key(k), "generator step lacks {k}: {:?}", generator.metrics.keys());
+    }
+    let probe = reports.iter().find(|r| r.phase == "probe").unwrap();
+    for k in ["disc/real_score", "disc/fake_score", "disc/accuracy", "disc/precision", "disc/recall", "disc/f1"] {
+        assert!(probe.metrics.contains_key(k), "probe lacks {k}");
+    }
+    let eval = reports.last().unwrap();
+    for k in ["eval/prompt_strict", "eval/instruction_strict", "eval/mention/instruction_strict"] {
+        assert!(eval.metrics.contains_key(k), "eval lacks {k}: {:?}", eval.metrics.keys());
+    }
+    assert!(reports.iter().any(|r| r.metrics.contains_key("disc/loss") && r.phase == "discriminator"));
+}
+
+#[test]
+fn every_method_runs_to_the_end() {
+    for algo in [
+        Algo::Sft,
+        Algo::Ppo,
+        Algo::PpoOracle,
+        Algo::PpoDecoderRm,
+        Algo::Dpo,
+        Algo::Ipo,
+        Algo::Kto,
+        Algo::Simpo,
+        Algo::Orpo,
+    ] {
+        let reports = run(tiny(algo));
+        let last = reports.last().unwrap();
+        assert!(last.done && last.eval.is_some(), "{algo:?}");
+        for r in &reports {
+            for (k, v) in &r.metrics {
+                assert!(v.is_finite(), "{algo:?} step {}: {k} = {v}", r.step);
+            }
+        }
+        if let Some(key) = match algo {
+            Algo::Dpo | Algo::Ipo => Some("rewards/margins"),
+            Algo::Kto => Some("kl"),
+            Algo::Orpo => Some("log_odds_ratio"),
+            Algo::PpoDecoderRm => Some("rm/accuracy"),
+            Algo::PpoOracle | Algo::Ppo => Some("objective/scores"),
+            _ => None,
+        } {
+            assert!(reports.iter().any(|r| r.metrics.contains_key(key)), "{algo:?} never reported {key}");
+        }
+    }
+}
