@@ -100,7 +100,7 @@ pub struct SftConfig {
 
 impl Default for SftConfig {
     fn default() -> Self {
-        Self { steps: 400, batch: 16, lr: 2e-3 }
+        Self { steps: 800, batch: 16, lr: 2e-3 }
     }
 }
 
