@@ -532,8 +532,11 @@ impl Session {
     }
 
     async fn generator_step(&mut self) -> Result<BTreeMap<String, f64>> {
-        let n = self.config.ppo.rollout_batch.min(self.task.train.len());
-        let picks: Vec<usize> = (0..n).map(|_| self.rng.below(self.task.train.len())).collect();
+        let k = self.config.ppo.samples_per_prompt.max(1);
+        let n = (self.config.ppo.rollout_batch / k).max(1).min(self.task.train.len());
+        // Each prompt k times in a row: the groups the leave-one-out baseline averages over.
+        let picks: Vec<usize> =
+            (0..n).map(|_| self.rng.below(self.task.train.len())).flat_map(|i| std::iter::repeat_n(i, k)).collect();
         let prompts: Vec<String> = picks.iter().map(|&i| self.task.train[i].example.prompt.clone()).collect();
         let learner = self.learner.as_mut().expect("learner");
         match self.config.algo {

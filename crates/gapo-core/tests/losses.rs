@@ -6,7 +6,9 @@ use gapo_core::algo::dpo::{DpoLoss, dpo_loss};
 use gapo_core::algo::kl_control::KlController;
 use gapo_core::algo::kto::{KtoWeights, kto_loss};
 use gapo_core::algo::orpo::orpo_loss;
-use gapo_core::algo::ppo::{KlEstimator, gae, gae_naive, kl_estimate, policy_loss, shaped_rewards, value_loss, whiten};
+use gapo_core::algo::ppo::{
+    KlEstimator, gae, gae_naive, kl_estimate, leave_one_out, policy_loss, shaped_rewards, value_loss, whiten,
+};
 use gapo_core::algo::reward::{bce_loss, bradley_terry_loss, classification};
 use gapo_core::algo::simpo::simpo_loss;
 use gapo_core::rng::SplitMix64;
@@ -190,4 +192,15 @@ fn kl_controllers_follow_ziegler() {
     adaptive.update(6.6, 100); // error 0.1, inside the clip
     assert!((adaptive.beta() - before * (1.0 + 0.1 * 100.0 / 10_000.0)).abs() < 1e-12);
     assert_eq!(KlController::Fixed { beta: -1.0 }.beta(), 0.0, "a negative β counts as 0, as OpenRLHF");
+}
+
+#[test]
+fn leave_one_out_baseline_subtracts_the_other_samples_mean() {
+    // Two prompts, three samples each.
+    let s = [1.0, 0.0, 0.5, 0.2, 0.2, 0.8];
+    let got = vals(leave_one_out(t1(&s), 3));
+    let want = [1.0 - 0.25, 0.0 - 0.75, 0.5 - 0.5, 0.2 - 0.5, 0.2 - 0.5, 0.8 - 0.2];
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() < 1e-6, "{got:?}");
+    }
 }

@@ -37,6 +37,15 @@ pub fn kl_estimate(kind: KlEstimator, logp: Tensor<2>, ref_logp: Tensor<2>, mask
     k * mask
 }
 
+/// RLOO's baseline (Ahmadian et al. 2024; OpenRLHF `rloo`): `scores` `[B]` holds groups of `k` samples of one
+/// prompt in a row; each score minus the mean of the other `k − 1` in its group.
+pub fn leave_one_out(scores: Tensor<1>, k: usize) -> Tensor<1> {
+    let [b] = scores.dims();
+    let groups = scores.reshape([b / k, k]);
+    let others = (groups.clone().sum_dim(1).expand([b / k, k]) - groups.clone()).div_scalar((k - 1) as f64);
+    (groups - others).reshape([b])
+}
+
 /// One-hot `[B, N]` of each row's last generated token. `mask` is contiguous from position 0.
 pub fn last_token_onehot(mask: Tensor<2>) -> Tensor<2> {
     let [b, n] = mask.dims();

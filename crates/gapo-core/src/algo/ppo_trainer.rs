@@ -7,7 +7,7 @@
 
 use super::grad_clip::clip_global_norm;
 use super::kl_control::KlController;
-use super::ppo::{KlEstimator, gae, kl_estimate, policy_loss, shaped_rewards, value_loss, whiten};
+use super::ppo::{KlEstimator, gae, kl_estimate, leave_one_out, policy_loss, shaped_rewards, value_loss, whiten};
 use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
 use crate::model::sampling::{SamplingConfig, generate};
@@ -47,6 +47,13 @@ pub struct PpoConfig {
     pub temperature: f64,
     pub top_k: usize,
     pub top_p: f64,
+    /// Responses sampled per prompt in a rollout (`rollout_batch` counts responses, so it holds
+    /// `rollout_batch / samples_per_prompt` prompts).
+    pub samples_per_prompt: usize,
+    /// With several samples per prompt, subtract from each score the mean score of the prompt's other
+    /// samples (RLOO's leave-one-out baseline, OpenRLHF `--advantage_estimator rloo`) before KL shaping, so
+    /// the advantage measures the response rather than how easy its prompt was.
+    pub leave_one_out_baseline: bool,
 }
 
 impl Default for PpoConfig {
@@ -70,6 +77,8 @@ impl Default for PpoConfig {
             temperature: 1.0,
             top_k: 0,
             top_p: 1.0,
+            samples_per_prompt: 1,
+            leave_one_out_baseline: false,
         }
     }
 }
@@ -173,7 +182,10 @@ impl PpoLearner {
             })
             .collect::<Result<Vec<_>>>()?;
         let eos_count = tokens.chunks(n).filter(|row| row.contains(&(special.eos as i64))).count();
-        let scores = score(&responses)?; // [B]
+        let raw_scores = score(&responses)?; // [B]
+        let scores = raw_scores.clone();
+        let k = c.samples_per_prompt;
+        let scores = if c.leave_one_out_baseline && k > 1 && b % k == 0 { leave_one_out(scores, k) } else { scores };
 
         let ids = Tensor::cat(vec![prompt_ids, rollout.tokens], 1);
         let mask = Tensor::cat(vec![prompt_mask, rollout.mask.clone()], 1);
@@ -193,7 +205,7 @@ impl PpoLearner {
         let entropy_seq = (entropy * action_mask.clone()).sum_dim(1).reshape([b]).mean();
         let mut m = BTreeMap::new();
         let kl_v = scalar(kl_seq).await?;
-        let score_v = scalar(scores.clamp(-c.reward_clip, c.reward_clip).mean()).await?;
+        let score_v = scalar(raw_scores.clamp(-c.reward_clip, c.reward_clip).mean()).await?;
         m.insert("objective/kl".into(), kl_v);
         m.insert("objective/entropy".into(), scalar(entropy_seq).await?);
         m.insert("objective/non_score_reward".into(), -beta * kl_v);
