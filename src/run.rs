@@ -11,6 +11,7 @@ use gapo_core::config::ModelPreset;
 use gapo_core::device::{BackendChoice, describe, device_for};
 use gapo_core::session::{Algo, RunConfig, Session, StepReport};
 use gapo_core::task::EvalReport;
+use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -96,38 +97,45 @@ pub fn print_report(label: &str, r: &EvalReport) {
     );
 }
 
-fn print_step(r: &StepReport, every: usize, last_phase: &mut String) {
+fn print_step(r: &StepReport, every: usize, last_phase: &mut String, bar: &ProgressBar) {
     let first = *last_phase != r.phase;
     last_phase.clone_from(&r.phase);
     let show = |keys: &[&str]| {
         keys.iter().filter_map(|k| r.metrics.get(*k).map(|v| format!("{k} {v:.4}"))).collect::<Vec<_>>().join("  ")
     };
+    // The bar shows the live metrics of every step; the log keeps one line per phase change, per `every`
+    // SFT/warm-up steps and per rollout, probe and discriminator phase.
+    let stage = r.stage.map(|s| format!(" stage {s}")).unwrap_or_default();
+    bar.set_message(format!(
+        "{}{stage}  {}",
+        r.phase,
+        show(&["loss/sft", "disc/loss", "rm/loss", "objective/scores", "objective/kl", "loss"])
+    ));
+    let println = |line: String| bar.suspend(|| println!("{line}"));
     match r.phase.as_str() {
-        "sft" if first || r.step % every == 0 => println!("[{:>5}] sft        {}", r.step, show(&["loss/sft"])),
+        "sft" if first || r.step % every == 0 => println(format!("[{:>5}] sft        {}", r.step, show(&["loss/sft"]))),
         "warmup" if first || r.step % every == 0 => {
-            println!("[{:>5}] warmup     {}", r.step, show(&["disc/loss", "rm/loss", "rm/accuracy"]))
+            println(format!("[{:>5}] warmup     {}", r.step, show(&["disc/loss", "rm/loss", "rm/accuracy"])))
         }
-        "generator" => println!(
+        "generator" => println(format!(
             "[{:>5}] stage {} generator  {}",
             r.step,
             r.stage.unwrap_or(0),
             show(&["objective/scores", "objective/kl", "loss/policy_avg", "loss/value_avg", "policy/clipfrac_avg"])
-        ),
-        "probe" => println!(
+        )),
+        "probe" => println(format!(
             "[{:>5}] stage {} probe {:?}: {}",
             r.step,
             r.stage.unwrap_or(0),
             r.probe.unwrap(),
             show(&["disc/real_score", "disc/fake_score", "disc/fake_accuracy", "disc/accuracy", "disc/f1"])
-        ),
-        "discriminator" if r.metrics.contains_key("disc/rows") => {
-            println!(
-                "[{:>5}] stage {} discriminator: {} rows (with fresh fakes)",
-                r.step,
-                r.stage.unwrap_or(0),
-                r.metrics["disc/rows"]
-            )
-        }
+        )),
+        "discriminator" if r.metrics.contains_key("disc/rows") => println(format!(
+            "[{:>5}] stage {} discriminator: {} rows (with fresh fakes)",
+            r.step,
+            r.stage.unwrap_or(0),
+            r.metrics["disc/rows"]
+        )),
         _ => {}
     }
 }
@@ -149,11 +157,18 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: u64) -> Result<()> {
     );
     let mut metrics = String::new();
     let mut last_phase = String::new();
+    let bar = ProgressBar::new(session.planned_steps() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} eta {eta}  {msg}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
     loop {
         let report = block_on(session.step())?;
-        print_step(&report, 50, &mut last_phase);
+        bar.inc(1);
+        print_step(&report, 50, &mut last_phase, &bar);
         if let Some(e) = &report.eval {
-            print_report(if report.phase == "eval_sft" { "SFT start" } else { "result" }, e);
+            bar.suspend(|| print_report(if report.phase == "eval_sft" { "SFT start" } else { "result" }, e));
         }
         metrics.push_str(&serde_json::to_string(&serde_json::json!({"step": report.step, "phase": report.phase, "stage": report.stage, "probe": report.probe, "metrics": report.metrics}))?);
         metrics.push('\n');
@@ -161,6 +176,7 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: u64) -> Result<()> {
             break;
         }
     }
+    bar.finish_and_clear();
     let (last, responses) = block_on(session.evaluate())?;
     println!("\n{:<14} {:>10} {:>10}", "kind", "instr.", "prompt");
     for (kind, s) in &last.per_kind {

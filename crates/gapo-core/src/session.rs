@@ -274,6 +274,30 @@ impl Session {
         }
     }
 
+    /// How many steps the whole run takes, from its config (for progress bars).
+    pub fn planned_steps(&self) -> usize {
+        let c = &self.config;
+        let batches = |rows: usize, bs: usize| rows.div_ceil(bs.max(1));
+        let sft = c.sft.steps + 1;
+        let rollouts = c.gapo.stages * c.gapo.rollouts_per_stage;
+        let warmup = c.disc.warmup_epochs * batches(self.pref_rows.len(), c.disc.batch);
+        let disc_rows = 2 * c.gapo.disc_items_per_stage.min(self.task.train.len());
+        let rest = match c.algo {
+            Algo::Sft => 0,
+            Algo::Dpo | Algo::Ipo | Algo::Kto | Algo::Simpo | Algo::Orpo => c.pref.steps + 1,
+            Algo::PpoOracle => rollouts + 1,
+            Algo::PpoDecoderRm => c.disc.warmup_epochs * batches(self.task.train.len(), c.disc.batch) + rollouts + 1,
+            Algo::Ppo => warmup + rollouts + 2 * c.gapo.stages + 1,
+            Algo::Gapo => {
+                warmup
+                    + rollouts
+                    + c.gapo.stages * (3 + 1 + c.disc.epochs_per_stage * batches(disc_rows, c.disc.batch))
+                    + 1
+            }
+        };
+        sft + rest
+    }
+
     pub fn is_done(&self) -> bool {
         matches!(self.state, State::Done)
     }

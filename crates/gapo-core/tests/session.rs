@@ -27,13 +27,16 @@ fn tiny(algo: Algo) -> RunConfig {
 }
 
 fn run(config: RunConfig) -> Vec<StepReport> {
+    let algo = config.algo;
     let mut s = Session::new(config, Device::flex()).unwrap();
+    let planned = s.planned_steps();
     let mut reports = Vec::new();
     for _ in 0..10_000 {
         let r = block_on(s.step()).unwrap();
         let done = r.done;
         reports.push(r);
         if done {
+            assert_eq!(reports.len(), planned, "{algo:?}: planned_steps (for progress bars) is exact");
             return reports;
         }
     }
