@@ -143,9 +143,17 @@ impl Default for RunConfig {
             seed: 42,
             task: TaskConfig::default(),
             sft: SftConfig::default(),
-            ppo: PpoConfig::default(),
+            // The built-in task's run: OpenRLHF's PPO with a larger step for a tiny model and RLOO's
+            // per-prompt baseline (4 samples a prompt), and 20 stages × 10 rollouts. With 3 × 8 rollouts
+            // and no baseline neither GAPO nor PPO against the checker moved the held-out pass rate.
+            ppo: PpoConfig {
+                actor_lr: 1e-4,
+                samples_per_prompt: 4,
+                leave_one_out_baseline: true,
+                ..PpoConfig::default()
+            },
             disc: DiscConfig::default(),
-            gapo: GapoConfig::default(),
+            gapo: GapoConfig { stages: 20, rollouts_per_stage: 10, ..GapoConfig::default() },
             pref: PrefConfig::default(),
             eval: EvalConfig::default(),
         }
