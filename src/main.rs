@@ -3,6 +3,7 @@
 
 mod atomic;
 mod data_cmd;
+mod eval_cmd;
 mod run;
 mod sft_train;
 mod train_cmd;
@@ -30,6 +31,8 @@ enum Command {
     Run(run::RunArgs),
     /// Train on your own jsonl data.
     Train(train_cmd::TrainArgs),
+    /// Score a finished run again on the held-out prompts, with its mistakes.
+    Eval(eval_cmd::EvalArgs),
     /// Export, check and measure data.
     #[command(subcommand)]
     Data(data_cmd::DataCommand),
@@ -53,6 +56,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         None => run::run(run::RunArgs::default(), choice, cli.seed),
         Some(Command::Train(args)) => train_cmd::run(args, choice, cli.seed),
         Some(Command::Data(cmd)) => data_cmd::run(cmd, cli.seed),
+        Some(Command::Eval(args)) => eval_cmd::run(args, choice),
     }
 }
 

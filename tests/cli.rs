@@ -73,6 +73,11 @@ fn the_default_job_writes_loadable_files_and_a_report() {
     for name in ["loss/sft", "disc/loss", "objective/kl", "loss/policy_avg", "disc/fake_score", "eval/prompt_strict"] {
         assert!(metrics.contains(name), "metrics.jsonl lacks {name}");
     }
+    // `gapo eval` reloads the run's files and scores the same held-out prompts the same way.
+    let numbers = |t: &str, label: &str| t.lines().find_map(|l| l.strip_prefix(label)).map(str::to_string);
+    let eval = gapo(&["eval", "--run", out_dir.to_str().unwrap()]);
+    assert!(eval.status.success(), "{}", text(&eval));
+    assert_eq!(numbers(&text(&eval), "evaluation:"), numbers(&t, "result:"), "{}", text(&eval));
     let samples = std::fs::read_to_string(out_dir.join("samples.jsonl")).unwrap();
     assert_eq!(samples.lines().count(), 6);
     let first: serde_json::Value = serde_json::from_str(samples.lines().next().unwrap()).unwrap();
