@@ -8,7 +8,7 @@
 //! after each → final evaluation on held-out prompts.
 
 use crate::algo::decoder_rm::RewardModelTrainer;
-use crate::algo::discriminator::{DiscConfig, DiscTrainer, Labelled};
+use crate::algo::discriminator::{DiscConfig, DiscEval, DiscTrainer, Labelled};
 use crate::algo::gapo::{GapoConfig, discriminator_rows, generator_iteration, preference_rows, probe};
 use crate::algo::ppo_trainer::{PpoConfig, PpoLearner};
 use crate::algo::preference::{PrefConfig, PrefMethod, pair_of, preference_step};
@@ -212,6 +212,9 @@ pub struct Session {
     pref_rows: Vec<Labelled>,
     /// Preferential-prompt pairs built on the held-out prompts: D's accuracy on unseen combinations.
     heldout_pairs: Vec<Labelled>,
+    /// D's evaluation on `heldout_pairs`, kept until D's next update (the probes before and after a
+    /// generator phase see the same D, so it is computed once).
+    pairs_eval: Option<DiscEval>,
     rng: SplitMix64,
     state: State,
     steps: usize,
@@ -265,6 +268,7 @@ impl Session {
             reward_model: None,
             pref_rows,
             heldout_pairs,
+            pairs_eval: None,
             rng,
             state: State::Sft { step: 0 },
             steps: 0,
@@ -345,10 +349,7 @@ impl Session {
             }
             State::SftEval => {
                 report.phase = "eval_sft".into();
-                let (r, _) = self.evaluate().await?;
-                insert_eval(&mut report.metrics, &r);
-                report.eval = Some(r.clone());
-                self.sft_eval = Some(r);
+                self.sft_eval = Some(self.eval_step(&mut report).await?);
                 if self.config.algo == Algo::Sft {
                     State::Done
                 } else if self.config.algo.preference().is_some() {
@@ -421,6 +422,7 @@ impl Session {
                     order[cursor..(cursor + bs).min(order.len())].iter().map(|&i| &self.pref_rows[i]).collect();
                 let disc = self.disc.as_mut().expect("discriminator");
                 let loss = disc.train_batch(&self.tokenizer, &batch, &self.device).await?;
+                self.pairs_eval = None;
                 report.metrics.insert("disc/loss".into(), loss);
                 let cursor = cursor + bs;
                 if cursor < order.len() {
@@ -439,7 +441,11 @@ impl Session {
                 let (learner, disc) =
                     (self.learner.as_ref().expect("learner"), self.disc.as_ref().expect("discriminator"));
                 let e = probe(learner, disc, &self.tokenizer, &probe_set, &self.device).await?;
-                let pairs = disc.evaluate(&self.tokenizer, &self.heldout_pairs, &self.device).await?;
+                let pairs = match self.pairs_eval.take() {
+                    Some(cached) => cached,
+                    None => disc.evaluate(&self.tokenizer, &self.heldout_pairs, &self.device).await?,
+                };
+                self.pairs_eval = Some(pairs.clone());
                 // Real vs fresh fakes on held-out prompts.
                 report.metrics.insert("disc/real_score".into(), e.real_score);
                 report.metrics.insert("disc/fake_score".into(), e.fake_score);
@@ -496,6 +502,7 @@ impl Session {
                     order[cursor..(cursor + bs).min(order.len())].iter().map(|&i| &rows[i]).collect();
                 let disc = self.disc.as_mut().expect("discriminator");
                 let loss = disc.train_batch(&self.tokenizer, &batch, &self.device).await?;
+                self.pairs_eval = None;
                 report.metrics.insert("disc/loss".into(), loss);
                 let cursor = cursor + bs;
                 if cursor < order.len() {
@@ -509,10 +516,7 @@ impl Session {
             }
             State::FinalEval => {
                 report.phase = "eval".into();
-                let (r, _) = self.evaluate().await?;
-                insert_eval(&mut report.metrics, &r);
-                report.eval = Some(r.clone());
-                self.final_eval = Some(r);
+                self.final_eval = Some(self.eval_step(&mut report).await?);
                 State::Done
             }
             State::Done => State::Done,
@@ -530,6 +534,14 @@ impl Session {
         } else {
             State::Probe { stage: stage + 1, point: ProbePoint::StageStart }
         }
+    }
+
+    /// Evaluates the current generator into `report` and returns the evaluation.
+    async fn eval_step(&self, report: &mut StepReport) -> Result<EvalReport> {
+        let (r, _) = self.evaluate().await?;
+        insert_eval(&mut report.metrics, &r);
+        report.eval = Some(r.clone());
+        Ok(r)
     }
 
     fn shuffled(&mut self, n: usize) -> Vec<usize> {

@@ -18,6 +18,9 @@
 //! samples ("fake") on held-out probe prompts, at three points: before the generator phase, after it, and
 //! after the discriminator phase. The adversarial signature: fake scores rise in the generator phase and
 //! fall in the discriminator phase.
+//!
+//! This file holds the pieces of one stage; `session.rs` runs them in the order above, one small step at a
+//! time (warm-up batch, probe, rollout, discriminator batch), so a shell can stop between any two.
 
 use super::discriminator::{DiscEval, DiscTrainer, Labelled, RewardTransform, evaluate, reward};
 use super::ppo_trainer::PpoLearner;
