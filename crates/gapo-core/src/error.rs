@@ -25,6 +25,11 @@ pub enum GapoError {
     #[error("{source_name}{}{}: {message}", if *line > 0 { format!(":{line}") } else { String::new() }, field.as_ref().map(|f| format!(": field `{f}`")).unwrap_or_default())]
     Data { source_name: String, line: usize, field: Option<String>, message: String },
 
+    /// A training step that failed (a NaN/Inf loss, a policy ratio far outside its clip range, ...): the
+    /// step and phase it happened in. The session is left as it was before that step.
+    #[error("step {step} ({phase}): {source}")]
+    Step { step: usize, phase: String, source: Box<GapoError> },
+
     /// A batch whose shape does not fit the model (too long, empty, mismatched lengths).
     #[error("input: {0}")]
     Input(String),

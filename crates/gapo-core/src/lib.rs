@@ -14,6 +14,7 @@ pub mod model;
 pub mod readback;
 pub mod rng;
 pub mod session;
+pub mod snapshot;
 pub mod task;
 pub mod tokenizer;
 

@@ -1,7 +1,7 @@
 //! A small seeded generator (SplitMix64) for everything the host decides at random: shuffles, batch
 //! picks, corpus variety. The same seed gives the same stream on every platform, native or wasm.
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SplitMix64 {
     state: u64,
 }

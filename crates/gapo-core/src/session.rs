@@ -169,8 +169,9 @@ pub enum ProbePoint {
     AfterDiscriminator,
 }
 
-#[derive(Clone, Debug)]
-enum State {
+/// Where the step machine stands. Serialisable: a snapshot stores it (see `snapshot.rs`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) enum State {
     Sft { step: usize },
     SftEval,
     Pref { step: usize },
@@ -182,6 +183,23 @@ enum State {
     DiscTrain { stage: usize, epoch: usize, cursor: usize, rows: Vec<Labelled>, order: Vec<usize> },
     FinalEval,
     Done,
+}
+
+impl State {
+    /// The phase name a step in this state reports.
+    fn phase(&self) -> &'static str {
+        match self {
+            Self::Sft { .. } => "sft",
+            Self::SftEval => "eval_sft",
+            Self::Pref { .. } => "preference",
+            Self::RmWarmup { .. } | Self::Warmup { .. } => "warmup",
+            Self::Probe { .. } => "probe",
+            Self::Generator { .. } => "generator",
+            Self::DiscSample { .. } | Self::DiscTrain { .. } => "discriminator",
+            Self::FinalEval => "eval",
+            Self::Done => "done",
+        }
+    }
 }
 
 /// What one step did. Metric names follow TRL (DESIGN §6).
@@ -200,24 +218,24 @@ pub struct Session {
     pub config: RunConfig,
     pub tokenizer: GapoTokenizer,
     pub task: TaskData,
-    device: Device,
-    train_device: Device,
-    sft_generator: Option<Generator>,
-    sft_optim: ModuleOptimizer,
+    pub(crate) device: Device,
+    pub(crate) train_device: Device,
+    pub(crate) sft_generator: Option<Generator>,
+    pub(crate) sft_optim: ModuleOptimizer,
     /// The frozen SFT model, for the preference methods that need a reference.
-    pref_reference: Option<Generator>,
+    pub(crate) pref_reference: Option<Generator>,
     pub learner: Option<PpoLearner>,
     pub disc: Option<DiscTrainer>,
     pub reward_model: Option<RewardModelTrainer>,
-    pref_rows: Vec<Labelled>,
+    pub(crate) pref_rows: Vec<Labelled>,
     /// Preferential-prompt pairs built on the held-out prompts: D's accuracy on unseen combinations.
-    heldout_pairs: Vec<Labelled>,
+    pub(crate) heldout_pairs: Vec<Labelled>,
     /// D's evaluation on `heldout_pairs`, kept until D's next update (the probes before and after a
     /// generator phase see the same D, so it is computed once).
-    pairs_eval: Option<DiscEval>,
-    rng: SplitMix64,
-    state: State,
-    steps: usize,
+    pub(crate) pairs_eval: Option<DiscEval>,
+    pub(crate) rng: SplitMix64,
+    pub(crate) state: State,
+    pub(crate) steps: usize,
     pub sft_eval: Option<EvalReport>,
     pub final_eval: Option<EvalReport>,
 }
@@ -255,7 +273,7 @@ impl Session {
         }
         let rng = SplitMix64::new(config.seed ^ 0xA11CE);
         Ok(Self {
-            sft_optim: AdamWConfig::new().with_weight_decay(0.0).init(),
+            sft_optim: Self::fresh_sft_optim(),
             pref_reference: None,
             config,
             tokenizer,
@@ -275,6 +293,10 @@ impl Session {
             sft_eval: None,
             final_eval: None,
         })
+    }
+
+    pub(crate) fn fresh_sft_optim() -> ModuleOptimizer {
+        AdamWConfig::new().with_weight_decay(0.0).init()
     }
 
     /// The current policy (SFT model until PPO starts), without autodiff.
@@ -336,8 +358,21 @@ impl Session {
         }
     }
 
-    /// Runs one step.
+    /// Runs one step. An error (a NaN loss, a policy ratio far outside its clip range, bad input) leaves
+    /// the session as it was before the step and names the step and phase.
     pub async fn step(&mut self) -> Result<StepReport> {
+        // The backend's RNG (sampling) restarts from (seed, step) at every step, so a session restored
+        // from a snapshot continues exactly as one that never stopped.
+        self.device.seed(self.config.seed ^ (self.steps as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let before = (self.state.clone(), self.rng.clone());
+        let result = self.step_inner().await;
+        result.map_err(|e| {
+            (self.state, self.rng) = before;
+            GapoError::Step { step: self.steps, phase: self.state.phase().into(), source: Box::new(e) }
+        })
+    }
+
+    async fn step_inner(&mut self) -> Result<StepReport> {
         let mut report = StepReport { step: self.steps, ..Default::default() };
         let state = std::mem::replace(&mut self.state, State::Done);
         self.state = match state {
@@ -354,7 +389,7 @@ impl Session {
                     State::Done
                 } else if self.config.algo.preference().is_some() {
                     self.pref_reference = self.sft_generator.as_ref().map(|g| g.valid());
-                    self.sft_optim = AdamWConfig::new().with_weight_decay(0.0).init();
+                    self.sft_optim = Self::fresh_sft_optim();
                     State::Pref { step: 0 }
                 } else {
                     let policy = self.sft_generator.take().expect("SFT generator");
@@ -565,10 +600,7 @@ impl Session {
         let value = scalar(loss.clone().detach()).await?;
         if !value.is_finite() {
             self.sft_generator = Some(generator);
-            return Err(GapoError::Input(format!(
-                "loss/sft is {value} at step {}: the update was skipped",
-                self.steps
-            )));
+            return Err(GapoError::Input(format!("loss/sft is {value}: the update was skipped")));
         }
         let grads = GradientsParams::from_grads(loss.backward(), &generator);
         self.sft_generator = Some(self.sft_optim.step(c.lr, generator, grads));

@@ -28,7 +28,7 @@ pub fn scores(
 
 pub struct RewardModelTrainer {
     pub rm: ScoredDecoder,
-    optim: ModuleOptimizer,
+    pub(crate) optim: ModuleOptimizer,
     pub lr: f64,
     pub max_grad_norm: f64,
 }

@@ -61,7 +61,7 @@ pub fn logits(
 pub struct DiscTrainer {
     pub config: DiscConfig,
     pub disc: Discriminator,
-    optim: ModuleOptimizer,
+    pub(crate) optim: ModuleOptimizer,
 }
 
 /// What D thinks of a labelled set.

@@ -124,8 +124,8 @@ pub struct PpoLearner {
     pub policy: Generator,
     pub reference: Generator,
     pub critic: ScoredDecoder,
-    actor_optim: ModuleOptimizer,
-    critic_optim: ModuleOptimizer,
+    pub(crate) actor_optim: ModuleOptimizer,
+    pub(crate) critic_optim: ModuleOptimizer,
     pub kl: KlController,
 }
 

@@ -1,0 +1,236 @@
+//! A whole session as one byte blob, for `train --resume`: the run config, where the step machine stands,
+//! the host RNG, every model and every optimizer state. Restoring it and stepping on gives the same weights
+//! and metrics as never stopping (same seed, same device), because `Session::step` reseeds the backend's
+//! RNG from (seed, step) before each step, so no hidden random state crosses a step boundary.
+//!
+//! Modules are written as burn records (burnpack), which keep each parameter's `ParamId`: the optimizer
+//! states are keyed by those ids, so the restored Adam moments land on the right parameters.
+//!
+//! Layout: `GAPOSNAP1\n`, the header length (u64 little-endian), the header (JSON: the session's plain
+//! state and the list of blobs with their lengths), then the blobs back to back.
+
+use crate::algo::decoder_rm::RewardModelTrainer;
+use crate::algo::discriminator::DiscTrainer;
+use crate::algo::kl_control::KlController;
+use crate::algo::ppo_trainer::PpoLearner;
+use crate::config::ModelPreset;
+use crate::error::{GapoError, Result};
+use crate::model::ScoredDecoder;
+use crate::rng::SplitMix64;
+use crate::session::{RunConfig, Session, State};
+use crate::task::EvalReport;
+use crate::tokenizer::GapoTokenizer;
+use burn::module::Module;
+use burn::optim::ModuleOptimizer;
+use burn::store::ModuleRecord;
+use burn::tensor::{Bytes, Device};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const MAGIC: &[u8] = b"GAPOSNAP1\n";
+
+/// The session's plain (non-tensor) state.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    config: RunConfig,
+    state: State,
+    rng: SplitMix64,
+    steps: usize,
+    kl: Option<KlController>,
+    sft_eval: Option<EvalReport>,
+    final_eval: Option<EvalReport>,
+    blobs: Vec<(String, usize)>,
+}
+
+fn module_bytes<M: Module>(module: &M, what: &str) -> Result<Vec<u8>> {
+    let bytes = module.clone().into_record().into_bytes().map_err(|e| GapoError::Checkpoint {
+        source_name: format!("<snapshot {what}>"),
+        message: format!("cannot serialise: {e}"),
+    })?;
+    Ok(bytes.to_vec())
+}
+
+fn optim_bytes(optim: &ModuleOptimizer, what: &str) -> Result<Vec<u8>> {
+    let bytes = optim.into_bytes().map_err(|e| GapoError::Checkpoint {
+        source_name: format!("<snapshot {what}>"),
+        message: format!("cannot serialise the optimizer: {e}"),
+    })?;
+    Ok(bytes.to_vec())
+}
+
+/// The blobs of a snapshot being read, each taken once by name.
+struct Blobs {
+    source_name: String,
+    map: BTreeMap<String, Vec<u8>>,
+}
+
+impl Blobs {
+    fn err(&self, message: String) -> GapoError {
+        GapoError::Checkpoint { source_name: self.source_name.clone(), message }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    fn take(&mut self, name: &str) -> Result<Vec<u8>> {
+        self.map.remove(name).ok_or_else(|| self.err(format!("has no `{name}` part")))
+    }
+
+    fn module<M: Module>(&mut self, module: M, name: &str) -> Result<M> {
+        let bytes = self.take(name)?;
+        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes))
+            .map_err(|e| self.err(format!("part `{name}` is not a burn record: {e}")))?;
+        module.try_load_record(record).map_err(|e| self.err(format!("part `{name}` does not fit the model: {e}")))
+    }
+
+    fn optim(&mut self, optim: ModuleOptimizer, name: &str) -> Result<ModuleOptimizer> {
+        let bytes = self.take(name)?;
+        optim
+            .from_bytes(Bytes::from_bytes_vec(bytes))
+            .map_err(|e| self.err(format!("part `{name}` is not an optimizer state: {e}")))
+    }
+}
+
+impl Session {
+    /// The whole session as bytes (see the module doc). Taken between steps.
+    pub fn snapshot(&self) -> Result<Vec<u8>> {
+        let mut blobs: Vec<(String, Vec<u8>)> = vec![("tokenizer".into(), self.tokenizer.to_json()?.into_bytes())];
+        let mut put = |name: &str, bytes: Vec<u8>| blobs.push((name.to_string(), bytes));
+        if let Some(g) = &self.sft_generator {
+            put("sft_generator", module_bytes(g, "sft_generator")?);
+        }
+        put("sft_optim", optim_bytes(&self.sft_optim, "sft_optim")?);
+        if let Some(g) = &self.pref_reference {
+            put("pref_reference", module_bytes(g, "pref_reference")?);
+        }
+        if let Some(l) = &self.learner {
+            put("policy", module_bytes(&l.policy, "policy")?);
+            put("reference", module_bytes(&l.reference, "reference")?);
+            put("critic", module_bytes(&l.critic, "critic")?);
+            put("actor_optim", optim_bytes(&l.actor_optim, "actor_optim")?);
+            put("critic_optim", optim_bytes(&l.critic_optim, "critic_optim")?);
+        }
+        if let Some(d) = &self.disc {
+            put("disc", module_bytes(&d.disc, "disc")?);
+            put("disc_optim", optim_bytes(&d.optim, "disc_optim")?);
+        }
+        if let Some(r) = &self.reward_model {
+            put("reward_model", module_bytes(&r.rm, "reward_model")?);
+            put("reward_model_optim", optim_bytes(&r.optim, "reward_model_optim")?);
+        }
+        let header = Header {
+            config: self.config.clone(),
+            state: self.state.clone(),
+            rng: self.rng.clone(),
+            steps: self.steps,
+            kl: self.learner.as_ref().map(|l| l.kl.clone()),
+            sft_eval: self.sft_eval.clone(),
+            final_eval: self.final_eval.clone(),
+            blobs: blobs.iter().map(|(n, b)| (n.clone(), b.len())).collect(),
+        };
+        let header = serde_json::to_vec(&header).map_err(|e| GapoError::Checkpoint {
+            source_name: "<snapshot>".into(),
+            message: format!("cannot serialise the header: {e}"),
+        })?;
+        let mut out =
+            Vec::with_capacity(MAGIC.len() + 8 + header.len() + blobs.iter().map(|b| b.1.len()).sum::<usize>());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+        out.extend_from_slice(&header);
+        for (_, b) in &blobs {
+            out.extend_from_slice(b);
+        }
+        Ok(out)
+    }
+
+    /// The step count stored in a snapshot, without restoring it (to trim logs to the resume point).
+    pub fn snapshot_steps(bytes: &[u8], source_name: &str) -> Result<usize> {
+        Ok(read_header(bytes, source_name)?.0.steps)
+    }
+
+    /// Rebuilds a session from [`Session::snapshot`] bytes on `device`. A file that is not a snapshot, or
+    /// one that is cut short, is an error naming `source_name`; nothing is applied partially.
+    pub fn restore(bytes: &[u8], device: Device, source_name: &str) -> Result<Self> {
+        let (header, body) = read_header(bytes, source_name)?;
+        let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
+        let mut map = BTreeMap::new();
+        let mut at = 0usize;
+        for (name, len) in &header.blobs {
+            let end = at.checked_add(*len).filter(|&e| e <= body.len()).ok_or_else(|| {
+                err(format!("is cut short: part `{name}` needs {len} bytes, {} remain", body.len() - at))
+            })?;
+            map.insert(name.clone(), body[at..end].to_vec());
+            at = end;
+        }
+        let mut blobs = Blobs { source_name: source_name.into(), map };
+
+        let mut s = Session::new(header.config.clone(), device)?;
+        let tokenizer_json = blobs.take("tokenizer")?;
+        s.tokenizer = GapoTokenizer::from_json(&tokenizer_json, &format!("{source_name} (tokenizer)"))?;
+        let preset = ModelPreset::named(&header.config.preset)?;
+        let fresh_generator = || preset.generator_config(s.tokenizer.vocab_size()).init(&s.train_device);
+
+        s.sft_generator =
+            if blobs.has("sft_generator") { Some(blobs.module(fresh_generator(), "sft_generator")?) } else { None };
+        s.sft_optim = blobs.optim(std::mem::replace(&mut s.sft_optim, Session::fresh_sft_optim()), "sft_optim")?;
+        s.pref_reference = if blobs.has("pref_reference") {
+            Some(blobs.module(fresh_generator().valid(), "pref_reference")?)
+        } else {
+            None
+        };
+        s.learner = if blobs.has("policy") {
+            let mut l = PpoLearner::new(header.config.ppo.clone(), fresh_generator(), &s.train_device);
+            l.policy = blobs.module(l.policy, "policy")?;
+            l.reference = blobs.module(l.reference, "reference")?;
+            l.critic = blobs.module(l.critic, "critic")?;
+            l.actor_optim = blobs.optim(l.actor_optim, "actor_optim")?;
+            l.critic_optim = blobs.optim(l.critic_optim, "critic_optim")?;
+            l.kl = header.kl.clone().ok_or_else(|| err("has a policy but no KL controller".into()))?;
+            Some(l)
+        } else {
+            None
+        };
+        s.disc = if blobs.has("disc") {
+            let fresh = preset.discriminator_config(s.tokenizer.vocab_size()).init(&s.train_device);
+            let mut d = DiscTrainer::new(header.config.disc.clone(), fresh);
+            d.disc = blobs.module(d.disc, "disc")?;
+            d.optim = blobs.optim(d.optim, "disc_optim")?;
+            Some(d)
+        } else {
+            None
+        };
+        s.reward_model = if blobs.has("reward_model") {
+            let rm = ScoredDecoder::from_backbone(fresh_generator(), &s.train_device);
+            let mut r = RewardModelTrainer::new(rm, header.config.disc.lr, header.config.disc.max_grad_norm);
+            r.rm = blobs.module(r.rm, "reward_model")?;
+            r.optim = blobs.optim(r.optim, "reward_model_optim")?;
+            Some(r)
+        } else {
+            None
+        };
+        if let Some(extra) = blobs.map.keys().next() {
+            return Err(err(format!("has a part `{extra}` this version does not know")));
+        }
+        s.state = header.state;
+        s.rng = header.rng;
+        s.steps = header.steps;
+        s.sft_eval = header.sft_eval;
+        s.final_eval = header.final_eval;
+        s.pairs_eval = None;
+        Ok(s)
+    }
+}
+
+fn read_header<'a>(bytes: &'a [u8], source_name: &str) -> Result<(Header, &'a [u8])> {
+    let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
+    let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| err("is not a gapo session snapshot".into()))?;
+    let (len, rest) = rest.split_first_chunk::<8>().ok_or_else(|| err("is cut short in its header".into()))?;
+    let len = u64::from_le_bytes(*len) as usize;
+    if len > rest.len() {
+        return Err(err("is cut short in its header".into()));
+    }
+    let header: Header =
+        serde_json::from_slice(&rest[..len]).map_err(|e| err(format!("has an unreadable header: {e}")))?;
+    Ok((header, &rest[len..]))
+}
