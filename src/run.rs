@@ -12,14 +12,16 @@ use gapo_core::device::{BackendChoice, describe, device_for};
 use gapo_core::session::{Algo, RunConfig, Session, StepReport};
 use gapo_core::task::EvalReport;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
-    /// sft | gapo | ppo (fixed discriminator) | ppo-oracle (the checker as reward).
-    #[arg(long, default_value = "gapo")]
-    pub algo: String,
+    /// gapo (default; sft with `train --data`) | sft | ppo (fixed discriminator) | ppo-oracle (the checker as
+    /// reward) | ppo-decoder-rm | dpo | ipo | kto | simpo | orpo.
+    #[arg(long)]
+    pub algo: Option<String>,
     /// Model sizes: tiny | small | bench.
     #[arg(long, default_value = "tiny")]
     pub preset: String,
@@ -47,12 +49,15 @@ pub struct RunArgs {
     /// Folder for the run's files.
     #[arg(long, default_value = "runs/latest")]
     pub out: PathBuf,
+    /// Write the resume checkpoint (`resume.bin`) every this many steps; 0 never.
+    #[arg(long, default_value_t = 25)]
+    pub checkpoint_every: usize,
 }
 
 impl Default for RunArgs {
     fn default() -> Self {
         Self {
-            algo: "gapo".into(),
+            algo: None,
             preset: "tiny".into(),
             steps: None,
             stages: None,
@@ -62,14 +67,19 @@ impl Default for RunArgs {
             config: None,
             set: Vec::new(),
             out: "runs/latest".into(),
+            checkpoint_every: 25,
         }
     }
 }
 
 impl RunArgs {
     pub fn config(&self, seed: u64) -> Result<RunConfig> {
-        let mut c =
-            RunConfig { algo: self.algo.parse::<Algo>()?, preset: self.preset.clone(), seed, ..RunConfig::default() };
+        let mut c = RunConfig {
+            algo: self.algo.as_deref().unwrap_or("gapo").parse::<Algo>()?,
+            preset: self.preset.clone(),
+            seed,
+            ..RunConfig::default()
+        };
         ModelPreset::named(&c.preset)?;
         if let Some(v) = self.steps {
             c.sft.steps = v;
@@ -140,12 +150,57 @@ fn print_step(r: &StepReport, every: usize, last_phase: &mut String, bar: &Progr
     }
 }
 
+/// The resume checkpoint of a run folder: the whole session, rewritten atomically every
+/// `--checkpoint-every` steps, so a killed run loses at most that many steps and never its last good state.
+pub const RESUME_FILE: &str = "resume.bin";
+
 pub fn run(args: RunArgs, choice: BackendChoice, seed: u64) -> Result<()> {
-    let started = Instant::now();
     let config = args.config(seed)?;
     let device = device_for(choice)?;
     println!("device: {}", describe(choice, &device));
-    let mut session = Session::new(config.clone(), device)?;
+    let session = Session::new(config.clone(), device)?;
+    write_atomic(&args.out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
+        .context("saving config.json")?;
+    drive(session, &args.out, args.checkpoint_every, String::new())
+}
+
+/// `gapo train --resume DIR`: restores `DIR/resume.bin`, keeps the metrics logged before it and runs on
+/// to the end, as if never stopped.
+pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overrides: &[String]) -> Result<()> {
+    let path = dir.join(RESUME_FILE);
+    let name = path.display().to_string();
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {name} (is {} a run folder?)", dir.display()))?;
+    let device = device_for(choice)?;
+    println!("device: {}", describe(choice, &device));
+    let session = Session::restore_with(&bytes, device, &name, overrides)?;
+    let steps = session.steps_done();
+    let metrics_path = dir.join("metrics.jsonl");
+    let logged = std::fs::read_to_string(&metrics_path).unwrap_or_default();
+    let mut kept = String::new();
+    for (i, line) in logged.lines().enumerate() {
+        let step = serde_json::from_str::<serde_json::Value>(line)
+            .ok()
+            .and_then(|v| v.get("step").and_then(|s| s.as_u64()))
+            .with_context(|| format!("{}:{}: not a metrics line", metrics_path.display(), i + 1))?;
+        if (step as usize) < steps {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    println!("resuming {} at step {steps} of {}", dir.display(), session.planned_steps());
+    drive(session, dir, checkpoint_every, kept)
+}
+
+fn metrics_line(report: &StepReport) -> Result<String> {
+    let line = serde_json::json!({"step": report.step, "phase": report.phase, "stage": report.stage, "probe": report.probe, "metrics": report.metrics});
+    Ok(serde_json::to_string(&line)? + "\n")
+}
+
+/// Steps `session` to the end with a progress bar, appending each step's metrics to `out/metrics.jsonl`
+/// (which starts as `logged`) and checkpointing, then evaluates and writes the run's files.
+fn drive(mut session: Session, out: &Path, checkpoint_every: usize, logged: String) -> Result<()> {
+    let started = Instant::now();
+    let config = session.config.clone();
     println!(
         "task: {} training examples (k = 1..{}), {} held-out prompts (unseen combinations, k up to {}); tokenizer {} entries; algo {:?}",
         session.task.train.len(),
@@ -155,25 +210,48 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         session.tokenizer.vocab_size(),
         config.algo
     );
-    let mut metrics = String::new();
+    let save =
+        |name: &str, bytes: &[u8]| write_atomic(&out.join(name), bytes).with_context(|| format!("saving {name}"));
+    let metrics_path = out.join("metrics.jsonl");
+    save("metrics.jsonl", logged.as_bytes())?;
+    let mut metrics = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&metrics_path)
+        .with_context(|| format!("opening {}", metrics_path.display()))?;
     let mut last_phase = String::new();
     let bar = ProgressBar::new(session.planned_steps() as u64);
+    bar.set_position(session.steps_done() as u64);
     bar.set_style(
         ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} eta {eta}  {msg}")
             .expect("a valid template")
             .progress_chars("=> "),
     );
-    loop {
-        let report = block_on(session.step())?;
+    while !session.is_done() {
+        let report = match block_on(session.step()) {
+            Ok(r) => r,
+            Err(e) => {
+                bar.abandon();
+                let kept = if out.join(RESUME_FILE).is_file() {
+                    format!(
+                        "the run stopped; its last checkpoint is {} (step {}): continue with `gapo train --resume {}` (add --set key=value to change a setting, e.g. a smaller learning rate)",
+                        out.join(RESUME_FILE).display(),
+                        Session::snapshot_steps(&std::fs::read(out.join(RESUME_FILE))?, RESUME_FILE)?,
+                        out.display()
+                    )
+                } else {
+                    "no checkpoint was written yet".to_string()
+                };
+                return Err(anyhow::anyhow!("{e}\n{kept}"));
+            }
+        };
         bar.inc(1);
         print_step(&report, 50, &mut last_phase, &bar);
         if let Some(e) = &report.eval {
             bar.suspend(|| print_report(if report.phase == "eval_sft" { "SFT start" } else { "result" }, e));
         }
-        metrics.push_str(&serde_json::to_string(&serde_json::json!({"step": report.step, "phase": report.phase, "stage": report.stage, "probe": report.probe, "metrics": report.metrics}))?);
-        metrics.push('\n');
-        if report.done {
-            break;
+        metrics.write_all(metrics_line(&report)?.as_bytes()).context("appending to metrics.jsonl")?;
+        if checkpoint_every > 0 && session.steps_done() % checkpoint_every == 0 && !session.is_done() {
+            save(RESUME_FILE, &session.snapshot()?)?;
         }
     }
     bar.finish_and_clear();
@@ -193,16 +271,13 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         }
     }
 
-    let out = &args.out;
-    let save =
-        |name: &str, bytes: &[u8]| write_atomic(&out.join(name), bytes).with_context(|| format!("saving {name}"));
     save("config.json", serde_json::to_string_pretty(&config)?.as_bytes())?;
     save("tokenizer.json", session.tokenizer.to_json()?.as_bytes())?;
     let generator = session.generator();
     let preset = ModelPreset::named(&config.preset)?;
     let gen_cfg = preset.generator_config(session.tokenizer.vocab_size());
     save("generator.safetensors", &checkpoint::to_bytes(&generator, "generator", &serde_json::to_string(&gen_cfg)?)?)?;
-    save("metrics.jsonl", metrics.as_bytes())?;
+    metrics.sync_all().context("flushing metrics.jsonl")?;
     let samples: String = session
         .task
         .eval
@@ -219,6 +294,9 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         .collect();
     save("samples.jsonl", samples.as_bytes())?;
 
+    // The run is complete: its resume point is no longer needed.
+    let _ = std::fs::remove_file(out.join(RESUME_FILE));
+
     println!("\n{:<10} {:>14} {:>18}", "model", "prompt-strict", "instruction-strict");
     if let Some(s) = &session.sft_eval {
         println!("{:<10} {:>14.3} {:>18.3}", "SFT start", s.prompt_strict, s.instruction_strict);
@@ -227,7 +305,7 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         println!("{:<10} {:>14.3} {:>18.3}", format!("{:?}", config.algo), last.prompt_strict, last.instruction_strict);
     }
     println!(
-        "\nfinished in {:.1}s; files in {}/ (config.json, tokenizer.json, generator.safetensors, metrics.jsonl, samples.jsonl)",
+        "\nfinished in {:.1}s (this process); files in {}/ (config.json, tokenizer.json, generator.safetensors, metrics.jsonl, samples.jsonl)",
         started.elapsed().as_secs_f64(),
         out.display()
     );

@@ -1,8 +1,9 @@
-//! `gapo train --data FILE`: train on a user's jsonl file in any supported format. For now the SFT step:
-//! the preferred side of every row (chosen / label true / label 1 / the `chosen` text of a GAPO row) is
-//! the target. The preference-based methods arrive with the methods issue.
+//! `gapo train`: `--resume DIR` continues a killed run exactly; `--data FILE` trains on a user's jsonl file
+//! in any supported format (for now SFT: the preferred side of every row — chosen / label true / label 1 /
+//! the `chosen` text of a GAPO row — is the target); with neither it is `gapo run`.
 
 use crate::atomic::write_atomic;
+use crate::run::RunArgs;
 use crate::sft_train::{SftSettings, train_sft};
 use anyhow::{Context, Result, bail};
 use burn::module::Module;
@@ -16,28 +17,21 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
-    /// A jsonl file: trl-pref, kto, pointwise or gapo rows.
+    /// Continue the run in this folder from its last checkpoint (resume.bin) to the end.
+    #[arg(long, value_name = "DIR", conflicts_with = "data")]
+    pub resume: Option<PathBuf>,
+    /// A jsonl file (trl-pref, kto, pointwise or gapo rows) to train on instead of the built-in task.
     #[arg(long)]
-    pub data: PathBuf,
+    pub data: Option<PathBuf>,
     /// Expect this format instead of detecting it from the first row.
     #[arg(long)]
     pub format: Option<String>,
-    /// The training method. Available now: sft.
-    #[arg(long, default_value = "sft")]
-    pub algo: String,
     /// Separator between prompt and response in gapo rows.
     #[arg(long, default_value = GAPO_SEPARATOR)]
     pub separator: String,
-    #[arg(long, default_value = "tiny")]
-    pub preset: String,
-    #[arg(long, default_value_t = 200)]
-    pub steps: usize,
-    #[arg(long, default_value_t = 16)]
-    pub batch: usize,
-    #[arg(long, default_value_t = 2e-3)]
-    pub lr: f64,
-    #[arg(long, default_value = "runs/train")]
-    pub out: PathBuf,
+    /// The run settings (as `gapo run`); with --data, --steps, --set sft.batch=… and --set sft.lr=… apply.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// The (prompt, response) pairs SFT learns from: the preferred side of each row.
@@ -65,16 +59,23 @@ fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String,
     Ok(pairs)
 }
 
+/// `gapo train`: resume a run folder, train on a data file, or (with neither) the built-in task as `gapo run`.
 pub fn run(args: TrainArgs, choice: BackendChoice, seed: u64) -> Result<()> {
-    if args.algo != "sft" {
+    if let Some(dir) = &args.resume {
+        return crate::run::resume(dir, choice, args.run.checkpoint_every, &args.run.set);
+    }
+    let Some(data) = &args.data else {
+        return crate::run::run(args.run, choice, seed);
+    };
+    if let Some(algo) = args.run.algo.as_deref().filter(|a| *a != "sft") {
         bail!(
-            "--algo {}: not available yet; this build trains sft only (the other methods come with the methods issue)",
-            args.algo
+            "--algo {algo} with --data: only sft trains on a data file so far; the other methods run on the built-in task (leave out --data)"
         );
     }
-    let source = args.data.display().to_string();
+    let config = args.run.config(seed)?;
+    let source = data.display().to_string();
     let format = args.format.as_deref().map(str::parse::<Format>).transpose()?;
-    let bytes = std::fs::read(&args.data).with_context(|| format!("reading {source}"))?;
+    let bytes = std::fs::read(data).with_context(|| format!("reading {source}"))?;
     let data = read_jsonl(&bytes, &source, format)?;
     let pairs = sft_pairs(&data.rows, &args.separator, &source)?;
     println!(
@@ -84,23 +85,23 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         pairs.len()
     );
 
-    let preset = ModelPreset::named(&args.preset)?;
+    let preset = ModelPreset::named(&config.preset)?;
     let device = device_for(choice)?;
     device.seed(seed);
     let corpus: Vec<&str> = pairs.iter().flat_map(|(p, r)| [p.as_str(), r.as_str()]).collect();
     let tokenizer = GapoTokenizer::train(&corpus, preset.tokenizer.vocab_size)?;
     let gen_cfg = preset.generator_config(tokenizer.vocab_size());
     let train_device = device.autodiff();
-    let settings = SftSettings { steps: args.steps, batch: args.batch, lr: args.lr, seed };
+    let settings = SftSettings { steps: config.sft.steps, batch: config.sft.batch, lr: config.sft.lr, seed };
     let mut metrics = String::new();
     let generator =
         train_sft(gen_cfg.init(&train_device), &tokenizer, &pairs, &settings, &train_device, |step, loss| {
             metrics.push_str(&format!("{{\"step\":{step},\"loss/sft\":{loss}}}\n"));
-            if step % 50 == 0 || step + 1 == args.steps {
-                println!("sft step {step:>4}/{}  loss/sft {loss:.4}", args.steps);
+            if step % 50 == 0 || step + 1 == settings.steps {
+                println!("sft step {step:>4}/{}  loss/sft {loss:.4}", settings.steps);
             }
         })?;
-    let out = &args.out;
+    let out = &args.run.out;
     let save =
         |name: &str, bytes: &[u8]| write_atomic(&out.join(name), bytes).with_context(|| format!("saving {name}"));
     save("tokenizer.json", tokenizer.to_json()?.as_bytes())?;

@@ -155,3 +155,103 @@ fn bad_data_files_fail_with_file_line_and_field() {
     let out = gapo(&["train", "--data", dir.path().join("missing.jsonl").to_str().unwrap()]);
     assert!(!out.status.success() && text(&out).contains("missing.jsonl"), "{}", text(&out));
 }
+
+/// Every float tensor of a run's generator, by path.
+fn generator_weights(dir: &Path) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+    let bytes = std::fs::read(dir.join("generator.safetensors")).unwrap();
+    let info = gapo_core::checkpoint::read_info(&bytes, "generator.safetensors").unwrap();
+    let cfg: gapo_core::model::GeneratorConfig = serde_json::from_str(&info.config_json).unwrap();
+    let device = burn::tensor::Device::flex();
+    let g = gapo_core::checkpoint::load_bytes(cfg.init(&device), bytes, "generator", "generator.safetensors").unwrap();
+    gapo_core::model::init::collect_params(&g, gapo_core::model::init::Read::Values)
+}
+
+#[test]
+fn a_run_killed_mid_stage_and_resumed_ends_as_an_uninterrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (killed, whole) = (dir.path().join("killed"), dir.path().join("whole"));
+    let args = |out: &Path| -> Vec<String> {
+        let s = "run --steps 6 --n-train 40 --n-eval 6 --stages 4 --rollouts 3 --checkpoint-every 4 \
+                 --set ppo.max_new_tokens=8 --set eval.max_new_tokens=8 --set gapo.disc_items_per_stage=8 \
+                 --set disc.warmup_epochs=1 --set ppo.rollout_batch=8 --set gapo.probe_prompts=4 --out";
+        s.split_whitespace().map(str::to_string).chain([out.display().to_string()]).collect()
+    };
+    let out = gapo(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!whole.join("resume.bin").exists(), "a finished run removes its resume point");
+
+    // Start the same run and SIGKILL it in the generator phase of stage 1.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gapo"))
+        .args(args(&killed))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let metrics = killed.join("metrics.jsonl");
+    let in_stage_1 = |s: &str| s.lines().any(|l| l.contains(r#""phase":"generator""#) && l.contains(r#""stage":1"#));
+    loop {
+        if in_stage_1(&std::fs::read_to_string(&metrics).unwrap_or_default()) {
+            child.kill().unwrap(); // SIGKILL on Unix
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.wait().unwrap();
+    assert!(killed.join("resume.bin").is_file() && !killed.join("samples.jsonl").exists());
+    no_temporaries(&killed);
+
+    let out = gapo(&["train", "--resume", killed.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("resuming") && text(&out).contains("result: prompt-level strict"), "{}", text(&out));
+    for name in ["metrics.jsonl", "samples.jsonl", "config.json"] {
+        let (a, b) =
+            (std::fs::read_to_string(whole.join(name)).unwrap(), std::fs::read_to_string(killed.join(name)).unwrap());
+        assert!(a == b, "{name} differs after resuming:\n{a}\n---\n{b}");
+    }
+    assert!(generator_weights(&whole) == generator_weights(&killed), "the final generator weights differ");
+
+    // Resuming a folder with no checkpoint, or a damaged one, says which file and why.
+    let out = gapo(&["train", "--resume", whole.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("resume.bin"), "{}", text(&out));
+    std::fs::write(killed.join("resume.bin"), b"GAPOSNAP1\n\x05").unwrap();
+    let out = gapo(&["train", "--resume", killed.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("resume.bin: is cut short"), "{}", text(&out));
+}
+
+#[test]
+fn a_diverging_update_stops_the_run_naming_the_metric_and_step_and_keeps_the_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_dir = dir.path().join("run");
+    let d = run_dir.to_str().unwrap();
+    let small = "--n-train 40 --n-eval 6 --stages 2 --rollouts 2 --checkpoint-every 1 --set ppo.max_new_tokens=8 \
+                 --set eval.max_new_tokens=8 --set disc.warmup_epochs=1 --set ppo.rollout_batch=8 \
+                 --set gapo.probe_prompts=4 --set gapo.disc_items_per_stage=8";
+    let with = |extra: &str| -> Vec<String> {
+        format!("run --steps 3 {small} {extra} --out {d}").split_whitespace().map(String::from).collect()
+    };
+
+    // A huge SFT step: the loss turns NaN at the next step.
+    let out = gapo(&with("--set sft.lr=1e30").iter().map(String::as_str).collect::<Vec<_>>());
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("(sft): loss/sft is NaN: the update was skipped") && t.contains("step 1"), "{t}");
+    assert!(t.contains("resume.bin (step 1)"), "{t}");
+
+    // A huge policy step: the ratio of the next minibatch leaves its clip range by far.
+    let out = gapo(&with("--set ppo.actor_lr=10").iter().map(String::as_str).collect::<Vec<_>>());
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("(generator): val/ratio is") && t.contains("far outside the clip range"), "{t}");
+    assert!(run_dir.join("resume.bin").is_file() && !run_dir.join("samples.jsonl").exists());
+
+    // The kept checkpoint resumes with a sane step size; what the checkpoint was built for cannot change.
+    let out = gapo(&["train", "--resume", d, "--set", "algo=ppo"]);
+    assert!(!out.status.success() && text(&out).contains("`algo`: cannot change when resuming"), "{}", text(&out));
+    let out = gapo(&["train", "--resume", d, "--set", "ppo.actor_lr=1e-5"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(run_dir.join("samples.jsonl").is_file());
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run_dir.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["ppo"]["actor_lr"].as_f64(), Some(1e-5), "the resumed run records the changed setting");
+}

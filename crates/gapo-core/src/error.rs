@@ -27,8 +27,12 @@ pub enum GapoError {
 
     /// A training step that failed (a NaN/Inf loss, a policy ratio far outside its clip range, ...): the
     /// step and phase it happened in. The session is left as it was before that step.
-    #[error("step {step} ({phase}): {source}")]
-    Step { step: usize, phase: String, source: Box<GapoError> },
+    #[error("step {step} ({phase}): {cause}")]
+    Step { step: usize, phase: String, cause: Box<GapoError> },
+
+    /// A loss that is NaN/Inf or a policy ratio far outside its clip range; the message names the metric.
+    #[error("{0}")]
+    Diverged(String),
 
     /// A batch whose shape does not fit the model (too long, empty, mismatched lengths).
     #[error("input: {0}")]

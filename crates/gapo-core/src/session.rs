@@ -332,6 +332,11 @@ impl Session {
         sft + rest
     }
 
+    /// Steps taken so far (the index of the next step).
+    pub fn steps_done(&self) -> usize {
+        self.steps
+    }
+
     pub fn is_done(&self) -> bool {
         matches!(self.state, State::Done)
     }
@@ -368,7 +373,7 @@ impl Session {
         let result = self.step_inner().await;
         result.map_err(|e| {
             (self.state, self.rng) = before;
-            GapoError::Step { step: self.steps, phase: self.state.phase().into(), source: Box::new(e) }
+            GapoError::Step { step: self.steps, phase: self.state.phase().into(), cause: Box::new(e) }
         })
     }
 
@@ -600,7 +605,7 @@ impl Session {
         let value = scalar(loss.clone().detach()).await?;
         if !value.is_finite() {
             self.sft_generator = Some(generator);
-            return Err(GapoError::Input(format!("loss/sft is {value}: the update was skipped")));
+            return Err(GapoError::Diverged(format!("loss/sft is {value}: the update was skipped")));
         }
         let grads = GradientsParams::from_grads(loss.backward(), &generator);
         self.sft_generator = Some(self.sft_optim.step(c.lr, generator, grads));

@@ -152,8 +152,29 @@ impl Session {
     /// Rebuilds a session from [`Session::snapshot`] bytes on `device`. A file that is not a snapshot, or
     /// one that is cut short, is an error naming `source_name`; nothing is applied partially.
     pub fn restore(bytes: &[u8], device: Device, source_name: &str) -> Result<Self> {
-        let (header, body) = read_header(bytes, source_name)?;
+        Self::restore_with(bytes, device, source_name, &[])
+    }
+
+    /// As [`Session::restore`], with `key=value` overrides applied to the stored config (a smaller learning
+    /// rate after a divergence, more stages). What the stored state depends on — algo, preset, seed, task —
+    /// cannot change.
+    pub fn restore_with(bytes: &[u8], device: Device, source_name: &str, overrides: &[String]) -> Result<Self> {
+        let (mut header, body) = read_header(bytes, source_name)?;
         let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
+        let config = header.config.with_overrides(overrides)?;
+        let fixed = [
+            ("algo", config.algo == header.config.algo),
+            ("preset", config.preset == header.config.preset),
+            ("seed", config.seed == header.config.seed),
+            ("task", config.task == header.config.task),
+        ];
+        if let Some((field, _)) = fixed.iter().find(|(_, same)| !same) {
+            return Err(GapoError::Config {
+                field: (*field).into(),
+                message: "cannot change when resuming: the checkpoint was built for its stored value".into(),
+            });
+        }
+        header.config = config;
         let mut map = BTreeMap::new();
         let mut at = 0usize;
         for (name, len) in &header.blobs {

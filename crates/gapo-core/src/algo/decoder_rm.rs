@@ -55,7 +55,7 @@ impl RewardModelTrainer {
         let loss = bradley_terry_loss(chosen, rejected);
         let value = scalar(loss.clone().detach()).await?;
         if !value.is_finite() {
-            return Err(GapoError::Input(format!("rm/loss is {value}: the update was skipped")));
+            return Err(GapoError::Diverged(format!("rm/loss is {value}: the update was skipped")));
         }
         let grads = GradientsParams::from_grads(loss.backward(), &self.rm);
         let (grads, _) = clip_global_norm(&self.rm, grads, self.max_grad_norm);

@@ -92,7 +92,7 @@ impl DiscTrainer {
         let loss = bce_loss(logits(&self.disc, tokenizer, batch, device)?, labels);
         let value = scalar(loss.clone().detach()).await?;
         if !value.is_finite() {
-            return Err(GapoError::Input(format!("disc/loss is {value}: the update was skipped")));
+            return Err(GapoError::Diverged(format!("disc/loss is {value}: the update was skipped")));
         }
         let grads = GradientsParams::from_grads(loss.backward(), &self.disc);
         let (grads, _) = clip_global_norm(&self.disc, grads, self.config.max_grad_norm);

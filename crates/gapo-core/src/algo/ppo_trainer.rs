@@ -250,11 +250,11 @@ impl PpoLearner {
                 let pl = policy_loss(logp, pick2(&exp.old_logp), pick2(&exp.advantages), am.clone(), c.eps_clip);
                 let loss_v = scalar(pl.loss.clone().detach()).await?;
                 if !loss_v.is_finite() {
-                    return Err(GapoError::Input(format!("loss/policy_avg is {loss_v}: the update was skipped")));
+                    return Err(GapoError::Diverged(format!("loss/policy_avg is {loss_v}: the update was skipped")));
                 }
                 let ratio_v = scalar(pl.ratio.clone()).await?;
                 if !(ratio_v.is_finite() && ratio_v < 10.0 && ratio_v > 0.1) {
-                    return Err(GapoError::Input(format!(
+                    return Err(GapoError::Diverged(format!(
                         "val/ratio is {ratio_v}, far outside the clip range: the update was skipped"
                     )));
                 }
@@ -273,7 +273,7 @@ impl PpoLearner {
                 let (vl, vclip) = value_loss(values, pick2(&exp.old_values), pick2(&exp.returns), am, c.value_clip);
                 let vl_v = scalar(vl.clone().detach()).await?;
                 if !vl_v.is_finite() {
-                    return Err(GapoError::Input(format!("loss/value_avg is {vl_v}: the update was skipped")));
+                    return Err(GapoError::Diverged(format!("loss/value_avg is {vl_v}: the update was skipped")));
                 }
                 let grads = GradientsParams::from_grads(vl.backward(), &self.critic);
                 let (grads, _) = clip_global_norm(&self.critic, grads, c.max_grad_norm);

@@ -161,7 +161,7 @@ pub async fn preference_step(
     m.insert("logps/rejected".into(), scalar(part(&sum, 1).mean().detach()).await?);
     let value = scalar(loss.clone().detach()).await?;
     if !value.is_finite() {
-        return Err(GapoError::Input(format!("loss/{method:?} is {value}: the update was skipped")));
+        return Err(GapoError::Diverged(format!("loss/{method:?} is {value}: the update was skipped")));
     }
     m.insert("loss".into(), value);
     let grads = GradientsParams::from_grads(loss.backward(), &policy);
