@@ -4,6 +4,7 @@
 mod atomic;
 mod data_cmd;
 mod eval_cmd;
+mod generate_cmd;
 mod run;
 mod sft_train;
 mod train_cmd;
@@ -33,6 +34,9 @@ enum Command {
     Train(train_cmd::TrainArgs),
     /// Score a finished run again on the held-out prompts, with its mistakes.
     Eval(eval_cmd::EvalArgs),
+    /// One prompt in (typed or a held-out one); the sample, the discriminator's score and each
+    /// constraint's verdict out.
+    Generate(generate_cmd::GenerateArgs),
     /// Export, check and measure data.
     #[command(subcommand)]
     Data(data_cmd::DataCommand),
@@ -57,6 +61,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Train(args)) => train_cmd::run(args, choice, cli.seed),
         Some(Command::Data(cmd)) => data_cmd::run(cmd, cli.seed),
         Some(Command::Eval(args)) => eval_cmd::run(args, choice),
+        Some(Command::Generate(args)) => generate_cmd::run(args, choice, cli.seed),
     }
 }
 

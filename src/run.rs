@@ -4,6 +4,7 @@
 
 use crate::atomic::write_atomic;
 use anyhow::{Context, Result};
+use burn::module::Module;
 use clap::Args;
 use futures_lite::future::block_on;
 use gapo_core::checkpoint;
@@ -277,6 +278,11 @@ fn drive(mut session: Session, out: &Path, checkpoint_every: usize, logged: Stri
     let preset = ModelPreset::named(&config.preset)?;
     let gen_cfg = preset.generator_config(session.tokenizer.vocab_size());
     save("generator.safetensors", &checkpoint::to_bytes(&generator, "generator", &serde_json::to_string(&gen_cfg)?)?)?;
+    if let Some(d) = &session.disc {
+        let disc_cfg = preset.discriminator_config(session.tokenizer.vocab_size());
+        let bytes = checkpoint::to_bytes(&d.disc.valid(), "discriminator", &serde_json::to_string(&disc_cfg)?)?;
+        save("discriminator.safetensors", &bytes)?;
+    }
     metrics.sync_all().context("flushing metrics.jsonl")?;
     let samples: String = session
         .task
@@ -305,7 +311,7 @@ fn drive(mut session: Session, out: &Path, checkpoint_every: usize, logged: Stri
         println!("{:<10} {:>14.3} {:>18.3}", format!("{:?}", config.algo), last.prompt_strict, last.instruction_strict);
     }
     println!(
-        "\nfinished in {:.1}s (this process); files in {}/ (config.json, tokenizer.json, generator.safetensors, metrics.jsonl, samples.jsonl)",
+        "\nfinished in {:.1}s (this process); files in {}/ (config.json, tokenizer.json, generator.safetensors, discriminator.safetensors with gapo/ppo, metrics.jsonl, samples.jsonl)",
         started.elapsed().as_secs_f64(),
         out.display()
     );

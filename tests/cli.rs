@@ -65,7 +65,14 @@ fn the_default_job_writes_loadable_files_and_a_report() {
     ] {
         assert!(t.contains(want), "missing `{want}` in:\n{t}");
     }
-    for name in ["config.json", "tokenizer.json", "generator.safetensors", "metrics.jsonl", "samples.jsonl"] {
+    for name in [
+        "config.json",
+        "tokenizer.json",
+        "generator.safetensors",
+        "discriminator.safetensors",
+        "metrics.jsonl",
+        "samples.jsonl",
+    ] {
         assert!(out_dir.join(name).is_file(), "{name} missing: {t}");
     }
     no_temporaries(&out_dir);
@@ -82,6 +89,25 @@ fn the_default_job_writes_loadable_files_and_a_report() {
     assert_eq!(samples.lines().count(), 6);
     let first: serde_json::Value = serde_json::from_str(samples.lines().next().unwrap()).unwrap();
     assert!(first["constraints"][0]["verdict"]["pass"].is_boolean(), "{first}");
+
+    // `gapo generate`: a held-out prompt or a typed one in; sample, D's score and verdicts out.
+    let d = out_dir.to_str().unwrap();
+    let g = gapo(&["generate", "--run", d, "--heldout", "0", "--samples", "2", "--temperature", "1", "--json"]);
+    assert!(g.status.success(), "{}", text(&g));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&g.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0]["disc_score"].as_f64().is_some_and(|s| (0.0..=1.0).contains(&s)), "{}", lines[0]);
+    assert_eq!(lines[0]["verdicts"].as_array().unwrap().len(), first["constraints"].as_array().unwrap().len());
+    let typed = "Describe it.\nProduct: category: lamp; colour: red; material: oak; size: small; price: $5; \
+                 feature: quiet.\nRules: Use the word \"banana\". Use at most 12 words.";
+    let g = gapo(&["generate", "--run", d, "--prompt", typed]);
+    let t = text(&g);
+    assert!(g.status.success() && t.contains("include_word") && t.contains("max_words") && t.contains("σ(D)"), "{t}");
+    let g = gapo(&["generate", "--run", d, "--prompt", "Product: category: lamp\nRules: Sing."]);
+    assert!(!g.status.success() && text(&g).contains("prompt:"), "{}", text(&g));
+    let g = gapo(&["generate", "--run", d, "--heldout", "99"]);
+    assert!(!g.status.success() && text(&g).contains("--heldout 99: the run has 6 held-out prompts"), "{}", text(&g));
 
     // The checkpoint loads into a model built from the config it records.
     let bytes = std::fs::read(out_dir.join("generator.safetensors")).unwrap();

@@ -17,6 +17,7 @@ pub mod session;
 pub mod snapshot;
 pub mod task;
 pub mod tokenizer;
+pub mod try_prompt;
 
 pub use error::{GapoError, Result};
 
