@@ -2,6 +2,7 @@
 //! picks the device, drives the core and writes files (atomically).
 
 mod atomic;
+mod compare_cmd;
 mod data_cmd;
 mod eval_cmd;
 mod generate_cmd;
@@ -37,6 +38,8 @@ enum Command {
     /// One prompt in (typed or a held-out one); the sample, the discriminator's score and each
     /// constraint's verdict out.
     Generate(generate_cmd::GenerateArgs),
+    /// Every method from the same SFT start on the same budget, over several seeds: the paper's table.
+    Compare(compare_cmd::CompareArgs),
     /// Export, check and measure data.
     #[command(subcommand)]
     Data(data_cmd::DataCommand),
@@ -61,6 +64,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Train(args)) => train_cmd::run(args, choice, cli.seed),
         Some(Command::Data(cmd)) => data_cmd::run(cmd, cli.seed),
         Some(Command::Eval(args)) => eval_cmd::run(args, choice),
+        Some(Command::Compare(args)) => compare_cmd::run(args, choice, cli.seed),
         Some(Command::Generate(args)) => generate_cmd::run(args, choice, cli.seed),
     }
 }

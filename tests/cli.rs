@@ -281,3 +281,45 @@ fn a_diverging_update_stops_the_run_naming_the_metric_and_step_and_keeps_the_che
         serde_json::from_slice(&std::fs::read(run_dir.join("config.json")).unwrap()).unwrap();
     assert_eq!(config["ppo"]["actor_lr"].as_f64(), Some(1e-5), "the resumed run records the changed setting");
 }
+
+#[test]
+fn compare_trains_every_method_from_one_sft_start_and_prints_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("cmp");
+    let args = "compare --seeds 2 --methods gapo,ppo-oracle,dpo --steps 3 --n-train 40 --n-eval 6 --stages 1 \
+                --rollouts 1 --set ppo.max_new_tokens=8 --set disc.warmup_epochs=1 --set gapo.probe_prompts=4 \
+                --set pref.steps=2 --set gapo.disc_items_per_stage=8 --out";
+    let mut args: Vec<&str> = args.split_whitespace().collect();
+    args.push(out_dir.to_str().unwrap());
+    let out = gapo(&args);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    for row in [
+        "| SFT start |",
+        "| GAPO (encoder D, retrained), PP |",
+        "| GAPO (encoder D, retrained), PR |",
+        "| PPO, exact checker (ceiling) |",
+        "| DPO, PP |",
+        "| DPO, PR |",
+    ] {
+        assert!(t.contains(row), "missing {row}: {t}");
+    }
+    assert!(t.contains("mean ± std over 2 seeds (42..43)"), "{t}");
+    let results: Vec<serde_json::Value> = std::fs::read_to_string(out_dir.join("results.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), 2 * 5);
+    for seed in [42, 43] {
+        let starts: Vec<f64> = results
+            .iter()
+            .filter(|r| r["seed"] == seed)
+            .map(|r| r["sft_instruction_strict"].as_f64().unwrap())
+            .collect();
+        assert!(starts.windows(2).all(|w| w[0] == w[1]), "seed {seed}: every method starts from one SFT model");
+    }
+    assert!(std::fs::read_to_string(out_dir.join("compare.md")).unwrap().contains("| DPO, PR |"));
+    let out = gapo(&["compare", "--methods", "gapo,magic", "--steps", "1"]);
+    assert!(!out.status.success() && text(&out).contains("magic"), "{}", text(&out));
+}

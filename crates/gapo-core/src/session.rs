@@ -15,7 +15,6 @@ use crate::algo::preference::{PrefConfig, PrefMethod, pair_of, preference_step};
 use crate::algo::sft::sft_loss;
 use crate::config::ModelPreset;
 use crate::data::batch::{PadSide, example_batch, int_table};
-use crate::data::export::Pairs;
 use crate::error::{GapoError, Result};
 use crate::generation::complete;
 use crate::model::Generator;
@@ -262,7 +261,7 @@ impl Session {
             )),
             _ => None,
         };
-        let pref_rows = preference_rows(&task.train);
+        let pref_rows = preference_rows(&task.train, config.pref.pairs);
         let mut pair_rng = SplitMix64::new(config.seed ^ 0x9A125);
         let mut heldout_pairs = Vec::new();
         for e in &task.eval {
@@ -440,7 +439,7 @@ impl Session {
                 let bs = self.config.disc.batch.max(1);
                 let pairs: Vec<(&str, &str, &str, &str)> = order[cursor..(cursor + bs).min(order.len())]
                     .iter()
-                    .map(|&i| pair_of(&self.task.train[i], Pairs::Prompt))
+                    .map(|&i| pair_of(&self.task.train[i], self.config.pref.pairs))
                     .collect();
                 let rm = self.reward_model.as_mut().expect("reward model");
                 let (loss, acc) = rm.train_batch(&self.tokenizer, &pairs, &self.device).await?;
@@ -523,6 +522,7 @@ impl Session {
                 let learner = self.learner.as_ref().expect("learner");
                 let rows = discriminator_rows(
                     &self.config.gapo,
+                    self.config.pref.pairs,
                     learner,
                     &self.tokenizer,
                     &items,

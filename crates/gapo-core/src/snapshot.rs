@@ -159,14 +159,41 @@ impl Session {
     /// rate after a divergence, more stages). What the stored state depends on — algo, preset, seed, task —
     /// cannot change.
     pub fn restore_with(bytes: &[u8], device: Device, source_name: &str, overrides: &[String]) -> Result<Self> {
+        Self::restore_inner(bytes, device, source_name, overrides, false)
+    }
+
+    /// A session that starts from the SFT model of a snapshot taken when SFT had finished (before its
+    /// evaluation) and goes on with another method: `overrides` may change `algo` and `pref.pairs`. Every
+    /// method compared from one such snapshot starts from the very same SFT weights. With the method the
+    /// snapshot was made for, it is the same run as one never stopped.
+    pub fn branch(bytes: &[u8], device: Device, source_name: &str, overrides: &[String]) -> Result<Self> {
+        Self::restore_inner(bytes, device, source_name, overrides, true)
+    }
+
+    /// Whether the session has finished SFT and not yet evaluated it: the point `branch` starts from.
+    pub fn at_sft_end(&self) -> bool {
+        matches!(self.state, State::SftEval)
+    }
+
+    fn restore_inner(
+        bytes: &[u8],
+        device: Device,
+        source_name: &str,
+        overrides: &[String],
+        branching: bool,
+    ) -> Result<Self> {
         let (mut header, body) = read_header(bytes, source_name)?;
         let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
         let config = header.config.with_overrides(overrides)?;
+        if branching && !matches!(header.state, State::SftEval) {
+            return Err(err("was not taken at the end of SFT, so no other method can start from it".into()));
+        }
         let fixed = [
-            ("algo", config.algo == header.config.algo),
+            ("algo", branching || config.algo == header.config.algo),
             ("preset", config.preset == header.config.preset),
             ("seed", config.seed == header.config.seed),
             ("task", config.task == header.config.task),
+            ("sft", config.sft == header.config.sft),
         ];
         if let Some((field, _)) = fixed.iter().find(|(_, same)| !same) {
             return Err(GapoError::Config {
@@ -212,6 +239,8 @@ impl Session {
         } else {
             None
         };
+        // Without a stored D (a branch from an SFT-only run) the session keeps the one `Session::new` made,
+        // initialised exactly as in a run of that method from the start.
         s.disc = if blobs.has("disc") {
             let fresh = preset.discriminator_config(s.tokenizer.vocab_size()).init(&s.train_device);
             let mut d = DiscTrainer::new(header.config.disc.clone(), fresh);
@@ -219,7 +248,7 @@ impl Session {
             d.optim = blobs.optim(d.optim, "disc_optim")?;
             Some(d)
         } else {
-            None
+            s.disc.take()
         };
         s.reward_model = if blobs.has("reward_model") {
             let rm = ScoredDecoder::from_backbone(fresh_generator(), &s.train_device);

@@ -44,6 +44,33 @@ fn resume() {
     // One test function: the two checks must not draw from the backend's generator at the same time.
     a_restored_session_ends_where_an_uninterrupted_one_does();
     a_damaged_snapshot_is_a_clear_error();
+    a_branch_from_the_sft_end_is_the_run_of_that_method();
+}
+
+/// `gapo compare` trains SFT once per seed and branches every method from it; a branch must be the very
+/// run that method makes from the start.
+fn a_branch_from_the_sft_end_is_the_run_of_that_method() {
+    let mut sft = Session::new(tiny("sft"), Device::flex()).unwrap();
+    while !sft.at_sft_end() {
+        block_on(sft.step()).unwrap();
+    }
+    let bytes = sft.snapshot().unwrap();
+    for algo in ["gapo", "kto"] {
+        let mut whole = Session::new(tiny(algo), Device::flex()).unwrap();
+        let mut all = Vec::new();
+        run_to_end(&mut whole, &mut all);
+        let mut branch = Session::branch(&bytes, Device::flex(), "sft", &[format!("algo={algo}")]).unwrap();
+        let mut tail = Vec::new();
+        run_to_end(&mut branch, &mut tail);
+        assert_eq!(all[all.len() - tail.len()..], tail[..], "{algo}");
+        assert!(params(&whole.generator()) == params(&branch.generator()), "{algo}: final weights differ");
+    }
+    let e = Session::branch(&bytes, Device::flex(), "sft", &["sft.steps=9".into()]).err().unwrap();
+    assert!(e.to_string().contains("`sft`: cannot change"), "{e}");
+    let mut later = Session::new(tiny("sft"), Device::flex()).unwrap();
+    block_on(later.step()).unwrap();
+    let e = Session::branch(&later.snapshot().unwrap(), Device::flex(), "x", &[]).err().unwrap();
+    assert!(e.to_string().contains("not taken at the end of SFT"), "{e}");
 }
 
 fn a_restored_session_ends_where_an_uninterrupted_one_does() {

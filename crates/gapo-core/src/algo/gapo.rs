@@ -24,6 +24,7 @@
 
 use super::discriminator::{DiscEval, DiscTrainer, Labelled, RewardTransform, evaluate, reward};
 use super::ppo_trainer::PpoLearner;
+use crate::data::export::Pairs;
 use crate::error::Result;
 use crate::generation::complete;
 use crate::model::sampling::SamplingConfig;
@@ -69,17 +70,22 @@ impl Default for GapoConfig {
     }
 }
 
-/// D's training rows from preferential prompts: (P_acc, R, 1) and (P_rej, R, 0) for every item.
-pub fn preference_rows(items: &[TrainItem]) -> Vec<Labelled> {
+/// D's training rows from the pairs: (P_acc, R, 1) and, with preferential prompts, (P_rej, R, 0), or,
+/// with preferential responses, (P, R_rej, 0), for every item.
+pub fn preference_rows(items: &[TrainItem], pairs: Pairs) -> Vec<Labelled> {
     items
         .iter()
-        .flat_map(|t| {
-            [
-                (t.example.prompt.clone(), t.example.response.clone(), 1.0),
-                (t.rejected_prompt.prompt.clone(), t.example.response.clone(), 0.0),
-            ]
-        })
+        .flat_map(|t| [(t.example.prompt.clone(), t.example.response.clone(), 1.0), negative(t, pairs)])
         .collect()
+}
+
+/// An item's negative row for D: its rejected prompt with the response, or its prompt with the rejected
+/// response.
+fn negative(t: &TrainItem, pairs: Pairs) -> Labelled {
+    match pairs {
+        Pairs::Prompt => (t.rejected_prompt.prompt.clone(), t.example.response.clone(), 0.0),
+        Pairs::Response => (t.example.prompt.clone(), t.rejected_response.response.clone(), 0.0),
+    }
 }
 
 /// Samples one response per prompt from the current generator (temperature 1, as rollouts).
@@ -128,9 +134,10 @@ pub async fn generator_iteration(
 }
 
 /// The discriminator phase's training set: every positive, and as many negatives, `fake_share` of them
-/// fresh samples of the current generator and the rest rejected prompts.
+/// fresh samples of the current generator and the rest the pairs' negatives (rejected prompts or responses).
 pub async fn discriminator_rows(
     config: &GapoConfig,
+    pairs: Pairs,
     learner: &PpoLearner,
     tokenizer: &GapoTokenizer,
     items: &[TrainItem],
@@ -154,12 +161,6 @@ pub async fn discriminator_rows(
     }
     let mut rows = positives;
     rows.extend(sample_fakes(learner, tokenizer, &fake_prompts, device).await?);
-    rows.extend(
-        picks
-            .iter()
-            .skip(n_fake)
-            .take(n_neg - n_fake)
-            .map(|&i| (items[i].rejected_prompt.prompt.clone(), items[i].example.response.clone(), 0.0)),
-    );
+    rows.extend(picks.iter().skip(n_fake).take(n_neg - n_fake).map(|&i| negative(&items[i], pairs)));
     Ok(rows)
 }

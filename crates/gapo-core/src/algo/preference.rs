@@ -35,6 +35,9 @@ pub enum PrefMethod {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PrefConfig {
+    /// The pairs every pair-trained part learns from: `prompt` (preferential prompts, the default) or
+    /// `response` (preferential responses) — the offline methods, GAPO's and PPO's discriminator, the
+    /// decoder reward model.
     pub pairs: Pairs,
     pub steps: usize,
     pub batch: usize,
