@@ -92,7 +92,7 @@ fn run_to_end(session: &mut Session, what: &str, stop_at_sft_end: bool) -> Resul
     Ok(session.final_eval.clone())
 }
 
-pub fn run(args: CompareArgs, choice: BackendChoice, seed: u64) -> Result<()> {
+pub fn run(args: CompareArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
     if args.run.algo.is_some() {
         bail!("compare trains every method in --methods; --algo is not used here");
     }
@@ -107,6 +107,7 @@ pub fn run(args: CompareArgs, choice: BackendChoice, seed: u64) -> Result<()> {
             bail!("--pairs {p}: expected prompt or response");
         }
     }
+    let seed = args.run.config(seed)?.seed;
     let out =
         if args.run.out == std::path::Path::new("runs/latest") { "runs/compare".into() } else { args.run.out.clone() };
     let device = device_for(choice)?;
@@ -115,7 +116,7 @@ pub fn run(args: CompareArgs, choice: BackendChoice, seed: u64) -> Result<()> {
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut log = String::new();
     for s in seed..seed + args.seeds {
-        let mut config = args.run.config(s)?;
+        let mut config = args.run.config(Some(s))?;
         config.algo = Algo::Sft;
         let mut sft = Session::new(config.clone(), device.clone())?;
         run_to_end(&mut sft, &format!("seed {s}: SFT"), true)?;
@@ -191,7 +192,7 @@ pub fn run(args: CompareArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         let ((pm, ps), (im, is)) = (mean_std(p), mean_std(i));
         writeln!(table, "| {name} | {:.1} ± {:.1} | {:.1} ± {:.1} |", 100.0 * pm, 100.0 * ps, 100.0 * im, 100.0 * is)?;
     }
-    let n_eval = args.run.config(seed)?.task.n_eval;
+    let n_eval = args.run.config(Some(seed))?.task.n_eval;
     let command: Vec<String> = std::env::args().collect();
     let header = format!(
         "Held-out prompts of the built-in task (unseen constraint combinations), {n_eval} prompts, greedy decoding; \

@@ -21,8 +21,9 @@ struct Cli {
     #[arg(long, global = true, default_value = "cpu")]
     device: String,
     /// Seed for everything random (same seed + same device = same result on the CPU).
-    #[arg(long, global = true, default_value_t = 42)]
-    seed: u64,
+    /// (default 42, or the seed of the run config given with --config)
+    #[arg(long, global = true)]
+    seed: Option<u64>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -47,6 +48,9 @@ enum Command {
     Env,
 }
 
+/// The seed when neither --seed nor a run config gives one.
+const DEFAULT_SEED: u64 = 42;
+
 fn main() {
     let cli = Cli::parse();
     if let Err(e) = dispatch(cli) {
@@ -62,10 +66,10 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Run(args)) => run::run(args, choice, cli.seed),
         None => run::run(run::RunArgs::default(), choice, cli.seed),
         Some(Command::Train(args)) => train_cmd::run(args, choice, cli.seed),
-        Some(Command::Data(cmd)) => data_cmd::run(cmd, cli.seed),
+        Some(Command::Data(cmd)) => data_cmd::run(cmd, cli.seed.unwrap_or(DEFAULT_SEED)),
         Some(Command::Eval(args)) => eval_cmd::run(args, choice),
         Some(Command::Compare(args)) => compare_cmd::run(args, choice, cli.seed),
-        Some(Command::Generate(args)) => generate_cmd::run(args, choice, cli.seed),
+        Some(Command::Generate(args)) => generate_cmd::run(args, choice, cli.seed.unwrap_or(DEFAULT_SEED)),
     }
 }
 

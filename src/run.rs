@@ -23,9 +23,9 @@ pub struct RunArgs {
     /// reward) | ppo-decoder-rm | dpo | ipo | kto | simpo | orpo.
     #[arg(long)]
     pub algo: Option<String>,
-    /// Model sizes: tiny | small | bench.
-    #[arg(long, default_value = "tiny")]
-    pub preset: String,
+    /// Model sizes: tiny (default) | small | bench.
+    #[arg(long)]
+    pub preset: Option<String>,
     /// SFT optimizer steps.
     #[arg(long)]
     pub steps: Option<usize>,
@@ -41,9 +41,10 @@ pub struct RunArgs {
     /// Held-out prompts evaluated.
     #[arg(long)]
     pub n_eval: Option<usize>,
-    /// A TOML run config (the keys of `config.json`); flags and --set override it.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    /// A run preset (default, quick) or a TOML run config file (the keys of `config.json`, any subset);
+    /// flags and --set override it.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub config: Option<String>,
     /// Override any config key: --set ppo.actor_lr=1e-4 --set gapo.stages=6
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
@@ -59,7 +60,7 @@ impl Default for RunArgs {
     fn default() -> Self {
         Self {
             algo: None,
-            preset: "tiny".into(),
+            preset: None,
             steps: None,
             stages: None,
             rollouts: None,
@@ -74,13 +75,26 @@ impl Default for RunArgs {
 }
 
 impl RunArgs {
-    pub fn config(&self, seed: u64) -> Result<RunConfig> {
-        let mut c = RunConfig {
-            algo: self.algo.as_deref().unwrap_or("gapo").parse::<Algo>()?,
-            preset: self.preset.clone(),
-            seed,
-            ..RunConfig::default()
+    /// The run's config: the preset or file of --config (else the defaults), then the flags, then --set.
+    /// `seed` is the global --seed when given.
+    pub fn config(&self, seed: Option<u64>) -> Result<RunConfig> {
+        let mut c = match &self.config {
+            None => RunConfig::default(),
+            Some(spec) if !spec.ends_with(".toml") && !Path::new(spec).exists() => RunConfig::named(spec)?,
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+                RunConfig::from_toml(&text, path)?
+            }
         };
+        if let Some(algo) = &self.algo {
+            c.algo = algo.parse::<Algo>()?;
+        }
+        if let Some(preset) = &self.preset {
+            c.preset = preset.clone();
+        }
+        if let Some(seed) = seed {
+            c.seed = seed;
+        }
         ModelPreset::named(&c.preset)?;
         if let Some(v) = self.steps {
             c.sft.steps = v;
@@ -155,7 +169,7 @@ fn print_step(r: &StepReport, every: usize, last_phase: &mut String, bar: &Progr
 /// `--checkpoint-every` steps, so a killed run loses at most that many steps and never its last good state.
 pub const RESUME_FILE: &str = "resume.bin";
 
-pub fn run(args: RunArgs, choice: BackendChoice, seed: u64) -> Result<()> {
+pub fn run(args: RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
     let config = args.config(seed)?;
     let device = device_for(choice)?;
     println!("device: {}", describe(choice, &device));

@@ -60,7 +60,7 @@ fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String,
 }
 
 /// `gapo train`: resume a run folder, train on a data file, or (with neither) the built-in task as `gapo run`.
-pub fn run(args: TrainArgs, choice: BackendChoice, seed: u64) -> Result<()> {
+pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
     if let Some(dir) = &args.resume {
         return crate::run::resume(dir, choice, args.run.checkpoint_every, &args.run.set);
     }
@@ -87,12 +87,13 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: u64) -> Result<()> {
 
     let preset = ModelPreset::named(&config.preset)?;
     let device = device_for(choice)?;
-    device.seed(seed);
+    device.seed(config.seed);
     let corpus: Vec<&str> = pairs.iter().flat_map(|(p, r)| [p.as_str(), r.as_str()]).collect();
     let tokenizer = GapoTokenizer::train(&corpus, preset.tokenizer.vocab_size)?;
     let gen_cfg = preset.generator_config(tokenizer.vocab_size());
     let train_device = device.autodiff();
-    let settings = SftSettings { steps: config.sft.steps, batch: config.sft.batch, lr: config.sft.lr, seed };
+    let settings =
+        SftSettings { steps: config.sft.steps, batch: config.sft.batch, lr: config.sft.lr, seed: config.seed };
     let mut metrics = String::new();
     let generator =
         train_sft(gen_cfg.init(&train_device), &tokenizer, &pairs, &settings, &train_device, |step, loss| {

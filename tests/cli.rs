@@ -323,3 +323,54 @@ fn compare_trains_every_method_from_one_sft_start_and_prints_the_table() {
     let out = gapo(&["compare", "--methods", "gapo,magic", "--steps", "1"]);
     assert!(!out.status.success() && text(&out).contains("magic"), "{}", text(&out));
 }
+
+#[test]
+fn run_configs_by_preset_name_or_file_with_flags_and_set_on_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.toml");
+    std::fs::write(&file, "algo = \"sft\"\nseed = 7\n[sft]\nsteps = 2\n[task]\nn_train = 40\nn_eval = 6\n").unwrap();
+    let out_dir = dir.path().join("run");
+    let (f, o) = (file.to_str().unwrap(), out_dir.to_str().unwrap());
+    let out = gapo(&["run", "--config", f, "--n-eval", "5", "--set", "eval.max_new_tokens=8", "--out", o]);
+    assert!(out.status.success(), "{}", text(&out));
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("config.json")).unwrap()).unwrap();
+    assert_eq!(
+        (
+            &config["algo"],
+            &config["seed"],
+            &config["sft"]["steps"],
+            &config["task"]["n_eval"],
+            &config["eval"]["max_new_tokens"]
+        ),
+        (
+            &serde_json::json!("sft"),
+            &serde_json::json!(7),
+            &serde_json::json!(2),
+            &serde_json::json!(5),
+            &serde_json::json!(8)
+        ),
+        "file, then flags, then --set"
+    );
+    // The global --seed beats the file's.
+    let out = gapo(&["--seed", "9", "run", "--config", f, "--out", o]);
+    assert!(out.status.success(), "{}", text(&out));
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["seed"], 9);
+
+    std::fs::write(&file, "[ppo]\nactor_lr = \"fast\"\n").unwrap();
+    let out = gapo(&["run", "--config", f]);
+    assert!(
+        !out.status.success() && text(&out).contains("mine.toml") && text(&out).contains("actor_lr"),
+        "{}",
+        text(&out)
+    );
+    std::fs::write(&file, "[gapo]\nstage = 3\n").unwrap();
+    let out = gapo(&["run", "--config", f]);
+    assert!(!out.status.success() && text(&out).contains("unknown field `stage`"), "{}", text(&out));
+    let out = gapo(&["run", "--config", "speedy"]);
+    assert!(!out.status.success() && text(&out).contains("unknown run preset `speedy`"), "{}", text(&out));
+    let out = gapo(&["run", "--set", "ppo.actor_lrr=1"]);
+    assert!(!out.status.success() && text(&out).contains("ppo.actor_lrr"), "{}", text(&out));
+}

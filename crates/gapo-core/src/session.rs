@@ -679,7 +679,23 @@ fn insert_eval(m: &mut BTreeMap<String, f64>, r: &EvalReport) {
     }
 }
 
+/// Run presets shipped with the crate, by name: TOML files holding only the keys they change.
+pub const RUN_PRESETS: [(&str, &str); 2] =
+    [("default", include_str!("../presets/runs/default.toml")), ("quick", include_str!("../presets/runs/quick.toml"))];
+
 impl RunConfig {
+    /// A shipped run preset (`default`, `quick`).
+    pub fn named(name: &str) -> Result<Self> {
+        let (_, text) = RUN_PRESETS.iter().find(|(n, _)| *n == name).ok_or_else(|| GapoError::Config {
+            field: "config".into(),
+            message: format!(
+                "unknown run preset `{name}`; shipped: {} (or give a path to a .toml file)",
+                RUN_PRESETS.iter().map(|p| p.0).collect::<Vec<_>>().join(", ")
+            ),
+        })?;
+        Self::from_toml(text, &format!("run preset {name}"))
+    }
+
     /// Parses a TOML run config; unknown keys and ill-typed values are errors naming the key.
     pub fn from_toml(text: &str, source_name: &str) -> Result<Self> {
         toml::from_str(text)

@@ -57,6 +57,14 @@ fn config_toml_and_overrides_fail_loudly() {
     assert!(err.contains("key=value"), "{err}");
     let err = RunConfig::from_toml("[ppo]\nactorlr = 1.0\n", "bad.toml").unwrap_err().to_string();
     assert!(err.contains("bad.toml") && err.contains("actorlr"), "{err}");
+    // Every shipped run preset parses; `default` is the defaults; an unknown name lists the shipped ones.
+    for (name, _) in gapo_core::session::RUN_PRESETS {
+        RunConfig::named(name).unwrap();
+    }
+    assert_eq!(RunConfig::named("default").unwrap(), c);
+    assert_eq!(RunConfig::named("quick").unwrap().gapo.stages, 4);
+    let err = RunConfig::named("fast").unwrap_err().to_string();
+    assert!(err.contains("unknown run preset `fast`") && err.contains("quick"), "{err}");
 }
 
 #[test]
