@@ -107,6 +107,7 @@ pub fn run(args: CompareArgs, choice: BackendChoice, seed: Option<u64>) -> Resul
             bail!("--pairs {p}: expected prompt or response");
         }
     }
+    crate::run::install_exercise_solutions(args.run.use_exercise_solutions);
     let seed = args.run.config(seed)?.seed;
     let out =
         if args.run.out == std::path::Path::new("runs/latest") { "runs/compare".into() } else { args.run.out.clone() };

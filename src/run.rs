@@ -51,6 +51,9 @@ pub struct RunArgs {
     /// Folder for the run's files.
     #[arg(long, default_value = "runs/latest")]
     pub out: PathBuf,
+    /// Train with your classroom exercise solutions (crates/gapo-exercises) wherever their check passes.
+    #[arg(long)]
+    pub use_exercise_solutions: bool,
     /// Write the resume checkpoint (`resume.bin`) every this many steps; 0 never.
     #[arg(long, default_value_t = 25)]
     pub checkpoint_every: usize,
@@ -70,6 +73,7 @@ impl Default for RunArgs {
             set: Vec::new(),
             out: "runs/latest".into(),
             checkpoint_every: 25,
+            use_exercise_solutions: false,
         }
     }
 }
@@ -169,7 +173,30 @@ fn print_step(r: &StepReport, every: usize, last_phase: &mut String, bar: &Progr
 /// `--checkpoint-every` steps, so a killed run loses at most that many steps and never its last good state.
 pub const RESUME_FILE: &str = "resume.bin";
 
+/// With --use-exercise-solutions: installs the student's passing exercise functions into gapo-core.
+pub fn install_exercise_solutions(wanted: bool) {
+    if !wanted {
+        return;
+    }
+    let (hooks, used) = gapo_exercises::passing_hooks();
+    gapo_core::hooks::install(hooks);
+    let all: Vec<&str> = gapo_exercises::checks::EXERCISES.iter().map(|e| e.name).collect();
+    let builtin: Vec<&str> = all.iter().copied().filter(|n| !used.contains(n)).collect();
+    if used.is_empty() {
+        println!(
+            "exercise solutions: none passes its check yet (cargo run -p gapo-exercises -- check); built-in code used"
+        );
+    } else {
+        println!(
+            "exercise solutions: your code for {}; built-in for {}",
+            used.join(", "),
+            if builtin.is_empty() { "nothing else".to_string() } else { builtin.join(", ") }
+        );
+    }
+}
+
 pub fn run(args: RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
+    install_exercise_solutions(args.use_exercise_solutions);
     let config = args.config(seed)?;
     let device = device_for(choice)?;
     println!("device: {}", describe(choice, &device));

@@ -61,11 +61,13 @@ fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String,
 
 /// `gapo train`: resume a run folder, train on a data file, or (with neither) the built-in task as `gapo run`.
 pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
+    crate::run::install_exercise_solutions(args.run.use_exercise_solutions);
     if let Some(dir) = &args.resume {
         return crate::run::resume(dir, choice, args.run.checkpoint_every, &args.run.set);
     }
     let Some(data) = &args.data else {
-        return crate::run::run(args.run, choice, seed);
+        let run = crate::run::RunArgs { use_exercise_solutions: false, ..args.run };
+        return crate::run::run(run, choice, seed);
     };
     if let Some(algo) = args.run.algo.as_deref().filter(|a| *a != "sft") {
         bail!(

@@ -374,3 +374,30 @@ fn run_configs_by_preset_name_or_file_with_flags_and_set_on_top() {
     let out = gapo(&["run", "--set", "ppo.actor_lrr=1"]);
     assert!(!out.status.success() && text(&out).contains("ppo.actor_lrr"), "{}", text(&out));
 }
+
+#[test]
+fn use_exercise_solutions_trains_with_the_passing_exercises() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("run");
+    let args = "run --use-exercise-solutions --steps 3 --n-train 40 --n-eval 6 --stages 1 --rollouts 2 \
+                --set ppo.max_new_tokens=8 --set disc.warmup_epochs=1 --set gapo.probe_prompts=4 \
+                --set gapo.disc_items_per_stage=8 --out";
+    let mut args: Vec<&str> = args.split_whitespace().collect();
+    args.push(out_dir.to_str().unwrap());
+    let out = gapo(&args);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    if cfg!(feature = "exercise-solutions") {
+        // CI builds the reference solutions in: all five replace the built-in pieces and the run trains.
+        assert!(t.contains("your code for e1_bce, e2_preferential, e3_kl_reward, e4_gae, e5_ppo_clip"), "{t}");
+        let metrics = std::fs::read_to_string(out_dir.join("metrics.jsonl")).unwrap();
+        for name in ["disc/loss", "loss/policy_avg", "objective/kl"] {
+            assert!(metrics.contains(name), "metrics.jsonl lacks {name}");
+        }
+        assert!(!metrics.contains("NaN"), "{metrics}");
+    } else {
+        // The repository's stubs are all todo: the built-in code trains.
+        assert!(t.contains("none passes its check yet"), "{t}");
+    }
+    assert!(t.contains("result: prompt-level strict"), "{t}");
+}

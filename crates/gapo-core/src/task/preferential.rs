@@ -53,6 +53,21 @@ fn other<T: Clone + PartialEq>(options: &[T], not: impl Fn(&T) -> bool, rng: &mu
     (!free.is_empty()).then(|| rng.pick(&free).clone())
 }
 
+/// A word limit `response` breaks, close to its length (a hard negative: at least half its words), or
+/// `None` for a response of 4 words or fewer.
+pub fn tighter_max_words(response: &str, rng: &mut SplitMix64) -> Option<Constraint> {
+    let n_words = words(response).len();
+    (n_words > 4).then(|| Constraint::MaxWords(n_words / 2 + rng.below(n_words / 2)))
+}
+
+/// An installed exercise solution, else [`tighter_max_words`].
+fn max_words_for(response: &str, rng: &mut SplitMix64) -> Option<Constraint> {
+    match crate::hooks::installed().tighter_max_words {
+        Some(student) => student(response, rng),
+        None => tighter_max_words(response, rng),
+    }
+}
+
 /// A new value for `c` that `response` fails.
 fn modified(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMix64) -> Option<Constraint> {
     let n_words = words(response).len();
@@ -72,7 +87,7 @@ fn modified(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMi
             let last = response.trim_end().chars().last();
             Constraint::EndsWith(other(&END_MARKS, |x| Some(*x) == last, rng)?)
         }
-        Constraint::MaxWords(_) if n_words > 4 => Constraint::MaxWords(n_words / 2 + rng.below(n_words / 2)),
+        Constraint::MaxWords(_) => max_words_for(response, rng)?,
         Constraint::MinWords(_) => Constraint::MinWords(n_words + 1 + rng.below(8)),
         Constraint::Sentences(n) => {
             let have = sentence_count(response);
@@ -84,7 +99,6 @@ fn modified(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMi
             let have = bullet_lines(response);
             Constraint::BulletList(if have > 2 && rng.below(2) == 0 { have - 1 } else { have + 1 })
         }
-        Constraint::MaxWords(_) => return None,
     })
     .filter(|new| !new.check(product, response).pass)
 }
@@ -111,9 +125,7 @@ fn inserted(taken: &[Constraint], product: &Product, response: &str, rng: &mut S
                     Attribute::ALL.into_iter().filter(|a| !has_word(response, &product.value(*a))).collect();
                 (!unsaid.is_empty()).then(|| Constraint::Mention(*rng.pick(&unsaid)))
             }
-            Kind::MaxWords => {
-                (used.len() > 4).then(|| Constraint::MaxWords(used.len() / 2 + rng.below(used.len() / 2)))
-            }
+            Kind::MaxWords => max_words_for(response, rng),
             Kind::MinWords => Some(Constraint::MinWords(used.len() + 1 + rng.below(8))),
             Kind::Sentences => Some(Constraint::Sentences(sentence_count(response) + 1)),
             _ => random_constraint(kind, &[], rng),
