@@ -19,6 +19,7 @@ use crate::error::{GapoError, Result};
 use crate::generation::complete;
 use crate::model::Generator;
 use crate::model::ScoredDecoder;
+use crate::model::encoder::discriminator_from_generator;
 use crate::model::sampling::SamplingConfig;
 use crate::readback::scalar;
 use crate::rng::SplitMix64;
@@ -407,7 +408,15 @@ impl Session {
                                 Some(RewardModelTrainer::new(rm, self.config.disc.lr, self.config.disc.max_grad_norm));
                             State::RmWarmup { epoch: 0, cursor: 0, order: self.shuffled(self.task.train.len()) }
                         }
-                        _ => State::Warmup { epoch: 0, cursor: 0, order: self.shuffled(self.pref_rows.len()) },
+                        _ => {
+                            if self.config.disc.init_from_generator {
+                                let (learner, disc) = (self.learner.as_ref().expect("learner"), self.disc.as_mut());
+                                let d = disc.expect("discriminator");
+                                let fresh = d.disc.clone();
+                                d.disc = discriminator_from_generator(fresh, &learner.policy)?;
+                            }
+                            State::Warmup { epoch: 0, cursor: 0, order: self.shuffled(self.pref_rows.len()) }
+                        }
                     }
                 }
             }

@@ -29,11 +29,21 @@ pub struct DiscConfig {
     /// Epochs over the mixed set in each discriminator phase.
     pub epochs_per_stage: usize,
     pub max_grad_norm: f64,
+    /// Start D from the SFT generator's embeddings, blocks and final norm (same width and depth) instead
+    /// of from scratch (`model::encoder::discriminator_from_generator`).
+    pub init_from_generator: bool,
 }
 
 impl Default for DiscConfig {
     fn default() -> Self {
-        Self { lr: 3e-4, batch: 32, warmup_epochs: 2, epochs_per_stage: 1, max_grad_norm: 1.0 }
+        Self {
+            lr: 3e-4,
+            batch: 32,
+            warmup_epochs: 2,
+            epochs_per_stage: 1,
+            max_grad_norm: 1.0,
+            init_from_generator: false,
+        }
     }
 }
 
@@ -77,7 +87,7 @@ pub struct DiscEval {
 impl DiscTrainer {
     /// `disc` on an autodiff device. Plain Adam, no weight decay, as the authors' CLSTrainer.
     pub fn new(config: DiscConfig, disc: Discriminator) -> Self {
-        Self { optim: AdamConfig::new().init(), config, disc }
+        Self { optim: AdamConfig::new().with_epsilon(1e-8).init(), config, disc }
     }
 
     /// One BCE update on `batch`; returns its loss.

@@ -132,3 +132,45 @@ fn shift_right(mask: Tensor<2>) -> Tensor<2> {
     let zeros = Tensor::<2>::zeros([b, 1], &mask.device());
     Tensor::cat(vec![zeros, mask.narrow(1, 0, t - 1)], 1)
 }
+
+/// Starts a discriminator from a trained generator of the same width and depth (the SFT model): its token
+/// and position embeddings, blocks and final norm are copied; the segment embeddings, the embedding norm
+/// and the head stay fresh. The blocks were trained with causal attention and are used bidirectionally
+/// here: a warm start, not an equivalent model. It gives D the generator's knowledge of the task's words,
+/// which a 64-wide encoder trained from scratch on a few thousand pairs does not reach (README, "Results").
+pub fn discriminator_from_generator(disc: Discriminator, generator: &super::Generator) -> crate::Result<Discriminator> {
+    use burn::store::{ModuleSnapshot, PathFilter, SafetensorsStore};
+    let err = |message: String| crate::GapoError::Checkpoint { source_name: "<SFT generator>".into(), message };
+    let [_, d_disc] = disc.tok_emb.weight.dims();
+    let [v_gen, d_gen] = generator.tok_emb.weight.dims();
+    let [v_disc, _] = disc.tok_emb.weight.dims();
+    if d_disc != d_gen || v_disc != v_gen || disc.blocks.len() != generator.blocks.len() {
+        return Err(err(format!(
+            "cannot start the discriminator (vocab {v_disc}, width {d_disc}, {} layers) from the generator \
+             (vocab {v_gen}, width {d_gen}, {} layers): the shapes differ",
+            disc.blocks.len(),
+            generator.blocks.len()
+        )));
+    }
+    let filter = PathFilter::new().with_regex(r"^(tok_emb|blocks|ln_f)\.");
+    let mut out = SafetensorsStore::from_bytes(None).filter(filter);
+    generator.valid().save_into(&mut out).map_err(|e| err(format!("cannot read its weights: {e}")))?;
+    let bytes = out.get_bytes().map_err(|e| err(format!("cannot read its weights: {e}")))?;
+    let mut store = SafetensorsStore::from_bytes(Some(bytes)).allow_partial(true).validate(true);
+    let mut disc = disc;
+    let result = disc.load_from(&mut store).map_err(|e| err(format!("does not fit the discriminator: {e}")))?;
+    if !result.errors.is_empty() {
+        return Err(err(format!("does not fit the discriminator: {:?}", result.errors)));
+    }
+    // Positions: the generator covers fewer; copy its rows into the first ones.
+    let gen_pos = generator.pos_emb.weight.val().to_device(&disc.pos_emb.weight.val().device());
+    let [p_gen, _] = gen_pos.dims();
+    let [p_disc, _] = disc.pos_emb.weight.dims();
+    let rows = p_gen.min(p_disc);
+    disc.pos_emb.weight = disc.pos_emb.weight.map(|w| {
+        let trainable = w.is_require_grad();
+        let w = w.slice_assign([0..rows, 0..d_disc], gen_pos.narrow(0, 0, rows)).detach();
+        if trainable { w.require_grad() } else { w }
+    });
+    Ok(disc)
+}
