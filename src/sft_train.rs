@@ -28,7 +28,7 @@ pub fn train_sft(
     mut on_step: impl FnMut(usize, f32),
 ) -> Result<Generator> {
     anyhow::ensure!(!pairs.is_empty(), "no training pairs");
-    let mut optim = AdamWConfig::new().with_weight_decay(0.0).init();
+    let mut optim = AdamWConfig::new().with_epsilon(1e-8).with_weight_decay(0.0).init();
     let mut rng = SplitMix64::new(settings.seed ^ 0x5EED);
     for step in 0..settings.steps {
         let rows: Vec<(&str, &str)> = (0..settings.batch)

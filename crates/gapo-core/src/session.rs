@@ -295,8 +295,10 @@ impl Session {
         })
     }
 
+    /// Every optimizer here uses PyTorch's ε = 1e-8 (TRL, OpenRLHF); burn's default of 1e-5 damps the
+    /// updates of parameters whose gradients are small, which a tiny model has many of.
     pub(crate) fn fresh_sft_optim() -> ModuleOptimizer {
-        AdamWConfig::new().with_weight_decay(0.0).init()
+        AdamWConfig::new().with_epsilon(1e-8).with_weight_decay(0.0).init()
     }
 
     /// The current policy (SFT model until PPO starts), without autodiff.
@@ -488,6 +490,9 @@ impl Session {
                 let probe_set = self.probe_examples();
                 let (learner, disc) =
                     (self.learner.as_ref().expect("learner"), self.disc.as_ref().expect("discriminator"));
+                // Every probe samples with the same random stream (common random numbers): the change of
+                // the fake score between two probes is the change of the models, not sampling noise.
+                self.device.seed(self.config.seed ^ 0x9B0BE);
                 let e = probe(learner, disc, &self.tokenizer, &probe_set, &self.device).await?;
                 let pairs = match self.pairs_eval.take() {
                     Some(cached) => cached,

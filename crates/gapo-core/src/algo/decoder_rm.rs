@@ -35,7 +35,7 @@ pub struct RewardModelTrainer {
 
 impl RewardModelTrainer {
     pub fn new(rm: ScoredDecoder, lr: f64, max_grad_norm: f64) -> Self {
-        Self { rm, optim: AdamConfig::new().init(), lr, max_grad_norm }
+        Self { rm, optim: AdamConfig::new().with_epsilon(1e-8).init(), lr, max_grad_norm }
     }
 
     /// One Bradley–Terry update on `(chosen prompt, chosen response, rejected prompt, rejected response)`

@@ -37,10 +37,10 @@ pub struct DiscConfig {
 impl Default for DiscConfig {
     fn default() -> Self {
         Self {
-            lr: 3e-4,
+            lr: 1e-3,
             batch: 32,
             warmup_epochs: 2,
-            epochs_per_stage: 1,
+            epochs_per_stage: 3,
             max_grad_norm: 1.0,
             init_from_generator: false,
         }

@@ -64,8 +64,11 @@ impl Default for GapoConfig {
             fake_share: 0.5,
             fakes_for_rejected_prompts: false,
             reward_transform: RewardTransform::Logit,
-            probe_prompts: 48,
-            disc_items_per_stage: 256,
+            probe_prompts: 96,
+            // 512 positives and 512 negatives (half fresh fakes) a stage: with 3 epochs at lr 1e-3 that is
+            // ~100 D updates. The first defaults (256 items, 1 epoch at 3e-4: 16 updates) left D unable to
+            // tell fakes from references at all (README, "What we found").
+            disc_items_per_stage: 512,
         }
     }
 }

@@ -137,8 +137,8 @@ impl PpoLearner {
         let critic = ScoredDecoder::from_backbone(policy.clone(), train_device);
         Self {
             kl: config.kl.clone(),
-            actor_optim: AdamWConfig::new().with_beta_2(0.95).with_weight_decay(0.0).init(),
-            critic_optim: AdamWConfig::new().with_beta_2(0.95).with_weight_decay(0.0).init(),
+            actor_optim: AdamWConfig::new().with_beta_2(0.95).with_epsilon(1e-8).with_weight_decay(0.0).init(),
+            critic_optim: AdamWConfig::new().with_beta_2(0.95).with_epsilon(1e-8).with_weight_decay(0.0).init(),
             config,
             policy,
             reference,
