@@ -2,6 +2,7 @@
 //! picks the device, drives the core and writes files (atomically).
 
 mod atomic;
+mod bench_cmd;
 mod compare_cmd;
 mod data_cmd;
 mod eval_cmd;
@@ -41,6 +42,8 @@ enum Command {
     Generate(generate_cmd::GenerateArgs),
     /// Every method from the same SFT start on the same budget, over several seeds: the paper's table.
     Compare(compare_cmd::CompareArgs),
+    /// Time the steps GAPO is made of (SFT, PPO update, discriminator step, sampling, a whole stage).
+    Bench(bench_cmd::BenchArgs),
     /// Export, check and measure data.
     #[command(subcommand)]
     Data(data_cmd::DataCommand),
@@ -68,6 +71,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Train(args)) => train_cmd::run(args, choice, cli.seed),
         Some(Command::Data(cmd)) => data_cmd::run(cmd, cli.seed.unwrap_or(DEFAULT_SEED)),
         Some(Command::Eval(args)) => eval_cmd::run(args, choice),
+        Some(Command::Bench(args)) => bench_cmd::run(args, choice, cli.seed.unwrap_or(DEFAULT_SEED)),
         Some(Command::Compare(args)) => compare_cmd::run(args, choice, cli.seed),
         Some(Command::Generate(args)) => generate_cmd::run(args, choice, cli.seed.unwrap_or(DEFAULT_SEED)),
     }
