@@ -1,9 +1,14 @@
-//! The browser playground (leptos CSR). For now it loads gapo-core, picks a backend (WebGPU when the
-//! browser has it, else burn's CPU backend compiled to wasm; `?backend=cpu` or `#backend=cpu` forces the
-//! CPU), runs one forward pass of the tiny generator there and says what it got.
+//! The browser playground (leptos CSR): trains a tiny GAPO live through gapo-core's `Session` on WebGPU
+//! when the browser has it, else on burn's CPU backend compiled to wasm (`#backend=cpu` forces the CPU).
 
 #[cfg(target_family = "wasm")]
 mod app;
+#[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
+mod lessons;
+#[cfg(target_family = "wasm")]
+mod plot;
+#[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
+mod settings;
 
 #[cfg(target_family = "wasm")]
 fn main() {

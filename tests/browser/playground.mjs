@@ -1,0 +1,76 @@
+// Browser test of the playground: loads the built page (dist/, served by the caller) in Debian's headless
+// Chromium, trains the tiny preset on the CPU path, and checks that the plots and the sample table update,
+// that Stop answers, that the try-it box answers, that a URL with settings restores them and that a bad URL
+// gives messages instead of a blank page.
+//   node tests/browser/playground.mjs http://127.0.0.1:8765/ [screenshot.png]
+import { chromium } from 'playwright-core';
+
+const base = process.argv[2];
+const shot = process.argv[3];
+const fail = (msg) => { console.error('FAIL:', msg); process.exitCode = 1; };
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+const until = async (what, fn, ms = 240000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await page.evaluate(fn)) return true;
+    await page.waitForTimeout(250);
+  }
+  fail(`timed out waiting for ${what}`);
+  return false;
+};
+const points = (id) => Number(document.getElementById(id)?.dataset.points || 0);
+
+try {
+  // 1. Settings in the URL are restored; a small run on the CPU.
+  const hash = 'backend=cpu&seed=7&sft_steps=12&stages=1&algo=gapo&kl_beta=0.02&fake_share_hide=true';
+  await page.goto(base + '#' + hash);
+  await until('the backend badge', () => document.getElementById('backend')?.innerText.includes('backend: cpu'));
+  const seed = await page.inputValue('#ctl-seed');
+  const beta = await page.inputValue('#ctl-kl_beta');
+  if (seed !== '7' || beta !== '0.02') fail(`settings not restored: seed ${seed}, kl_beta ${beta}`);
+  if (await page.$('#ctl-fake_share')) fail('fake_share_hide=true did not hide the control');
+  if (!(await page.evaluate(() => location.hash)).includes('seed=7')) fail('the hash lost the seed');
+
+  // 2. Training: Start, the plots and the sample table update.
+  await page.click('#start');
+  await until('the first SFT steps', () => document.getElementById('status')?.innerText.includes('step'));
+  await until('a held-out evaluation in the plot', () => Number(document.getElementById('plot-eval')?.dataset.points || 0) > 0);
+  await until('rows in the sample table', () => document.querySelectorAll('#samples tr').length > 1);
+  await until('a reward point from a rollout', () => Number(document.getElementById('plot-reward')?.dataset.points || 0) > 0);
+  await until('a discriminator probe point', () => Number(document.getElementById('plot-disc')?.dataset.points || 0) > 0);
+  const verdicts = await page.evaluate(() => document.querySelectorAll('#samples .pass, #samples .fail').length);
+  if (verdicts === 0) fail('the sample table shows no constraint verdicts');
+
+  // 3. Stop answers while a run is going (within a couple of steps).
+  const before = await page.evaluate(() => document.getElementById('status').dataset.run);
+  if (before === 'Running') {
+    await page.click('#stop');
+    await until('Stop', () => document.getElementById('status').dataset.run === 'Stopped', 5000);
+  }
+
+  // 4. The try-it box answers with the verdict of each constraint.
+  await page.click('#try-pick');
+  await page.click('#try-run');
+  await until('a try-it answer', () => document.querySelectorAll('#try-result .pass, #try-result .fail').length > 0, 60000);
+
+  if (shot) await page.screenshot({ path: shot, fullPage: true });
+
+  // 5. A malformed URL gives messages, not a blank page.
+  await page.goto(base + '#algo=magic&seed=many&colour=red&backend=cpu');
+  await page.reload();
+  await until('the problems list', () => document.querySelectorAll('#problems li').length >= 3, 60000);
+  const text = await page.evaluate(() => document.body.innerText);
+  if (!text.includes('magic') || !text.includes('unknown setting `colour`')) fail('bad URL messages missing:\n' + text);
+} catch (e) {
+  fail(String(e));
+}
+if (errors.length) fail('page errors: ' + errors.join('\n'));
+await browser.close();
+if (!process.exitCode) console.log('browser test passed');
