@@ -12,7 +12,6 @@ use futures_lite::future::block_on;
 use gapo_core::device::{BackendChoice, describe, device_for};
 use gapo_core::session::{Algo, Session};
 use gapo_core::task::EvalReport;
-use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -75,13 +74,7 @@ fn mean_std(v: &[f64]) -> (f64, f64) {
 
 /// Steps `session` to its end behind one progress bar named `what`; returns the final evaluation.
 fn run_to_end(session: &mut Session, what: &str, stop_at_sft_end: bool) -> Result<Option<EvalReport>> {
-    let bar = ProgressBar::new(session.planned_steps() as u64);
-    bar.set_position(session.steps_done() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} eta {eta}  {msg}")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
+    let bar = crate::run::progress_bar(session);
     bar.set_message(what.to_string());
     while !session.is_done() && !(stop_at_sft_end && session.at_sft_end()) {
         let r = block_on(session.step())?;

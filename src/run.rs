@@ -233,6 +233,18 @@ pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overri
     drive(session, dir, checkpoint_every, kept)
 }
 
+/// A progress bar over the session's planned steps, starting where the session stands, with ETA.
+pub fn progress_bar(session: &Session) -> ProgressBar {
+    let bar = ProgressBar::new(session.planned_steps() as u64);
+    bar.set_position(session.steps_done() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} eta {eta}  {msg}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
 fn metrics_line(report: &StepReport) -> Result<String> {
     let line = serde_json::json!({"step": report.step, "phase": report.phase, "stage": report.stage, "probe": report.probe, "metrics": report.metrics});
     Ok(serde_json::to_string(&line)? + "\n")
@@ -261,13 +273,7 @@ fn drive(mut session: Session, out: &Path, checkpoint_every: usize, logged: Stri
         .open(&metrics_path)
         .with_context(|| format!("opening {}", metrics_path.display()))?;
     let mut last_phase = String::new();
-    let bar = ProgressBar::new(session.planned_steps() as u64);
-    bar.set_position(session.steps_done() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} eta {eta}  {msg}")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
+    let bar = progress_bar(&session);
     while !session.is_done() {
         let report = match block_on(session.step()) {
             Ok(r) => r,
