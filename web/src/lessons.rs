@@ -30,8 +30,9 @@ pub const LESSONS: [Lesson; 3] = [
         name: "fakes",
         title: "What the discriminator learns from fakes",
         text: "In every discriminator phase GAPO adds fresh samples of the current generator, labelled 0, to the \
-               discriminator's data. The generator phase pushes the score of its samples up; the discriminator \
-               phase pushes it back down. With a share of fakes of 0 the discriminator never sees the generator \
+               discriminator's data. The generator phase is meant to push the score of its samples up and the \
+               discriminator phase to push it back down (on this tiny model the probes show it in some stages, \
+               not all). With a share of fakes of 0 the discriminator never sees the generator \
                and stays the reward model it was after warm-up.",
         steps: &[
             "Start with share of fakes 0.5 and watch real vs fake scores (plot 3) at each probe.",
@@ -44,8 +45,8 @@ pub const LESSONS: [Lesson; 3] = [
         name: "kl",
         title: "KL and reward hacking",
         text: "PPO pays β for every nat the generator drifts from its SFT start. Against a reward model that is \
-               never retrained (method ppo), a generator with no leash finds text the reward model likes but \
-               that reads like nothing: the reward climbs while the pass rate falls.",
+               never retrained (method ppo), a generator with no leash is free to chase whatever the reward model \
+               happens to like, whether or not it follows the rules.",
         steps: &[
             "Choose method ppo with KL β 0.05, start, and watch reward and KL (plots 1 and 2) and the samples.",
             "Reset, set KL β to 0 and a larger generator lr (1e-3), start again.",
