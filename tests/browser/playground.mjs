@@ -1,7 +1,8 @@
 // Browser test of the playground: loads the built page (dist/, served by the caller) in Debian's headless
 // Chromium, trains the tiny preset on the CPU path, and checks that the plots and the sample table update,
 // that Stop answers, that the try-it box answers, that a URL with settings restores them and that a bad URL
-// gives messages instead of a blank page.
+// gives messages instead of a blank page, that the models download and load back (and a foreign file is
+// refused), and that Reset keeps the last run beside the next one.
 //   node tests/browser/playground.mjs http://127.0.0.1:8765/ [screenshot.png]
 import { chromium } from 'playwright-core';
 
@@ -62,7 +63,22 @@ try {
 
   if (shot) await page.screenshot({ path: shot, fullPage: true });
 
-  // 5. A malformed URL gives messages, not a blank page.
+  // 5. Download the models (the whole session) and load them back; a file that is not ours is refused.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const saved = await download.path();
+  await page.setInputFiles('#load', saved);
+  await until('the session loaded back', () => document.getElementById('status').innerText.includes('loaded'), 60000);
+  const fs = await import('node:fs');
+  const bogus = saved + '.txt';
+  fs.writeFileSync(bogus, 'hello, not a model');
+  await page.setInputFiles('#load', bogus);
+  await until('a refusal of a foreign file', () => document.getElementById('status').innerText.includes('not a gapo session snapshot'), 30000);
+
+  // 6. Reset keeps the last run's curves beside the next run's (two runs overlaid).
+  await page.click('#reset');
+  await until('the previous run overlaid', () => document.getElementById('plot-reward').innerText.includes('previous run'), 10000);
+
+  // 7. A malformed URL gives messages, not a blank page.
   await page.goto(base + '#algo=magic&seed=many&colour=red&backend=cpu');
   await page.reload();
   await until('the problems list', () => document.querySelectorAll('#problems li').length >= 3, 60000);

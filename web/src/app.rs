@@ -22,12 +22,32 @@ export function download(name, text) {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([text], {type: 'text/csv'}));
   a.download = name; a.click(); URL.revokeObjectURL(a.href);
+}
+export function download_bytes(name, bytes) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([bytes], {type: 'application/octet-stream'}));
+  a.download = name; a.click(); URL.revokeObjectURL(a.href);
+}
+export function read_file(input) {
+  const f = input.files && input.files[0];
+  if (!f) return Promise.resolve(null);
+  return f.arrayBuffer().then(b => ({ name: f.name, bytes: new Uint8Array(b) }));
 }")]
 extern "C" {
     fn hash() -> String;
     fn set_hash(h: &str);
     fn tick() -> js_sys::Promise;
     fn download(name: &str, text: &str);
+    fn download_bytes(name: &str, bytes: &[u8]);
+    fn read_file(input: &web_sys_input::Input) -> js_sys::Promise;
+}
+
+/// The `<input type=file>` element, passed to JS as is.
+mod web_sys_input {
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        pub type Input;
+    }
 }
 
 async fn yield_to_browser() {
@@ -62,11 +82,23 @@ async fn pick_device(force_cpu: bool) -> (BackendChoice, Device, String) {
     (BackendChoice::Cpu, Device::flex(), "CPU forced by backend=cpu".into())
 }
 
-/// The metric series the plots draw, by plot.
-fn series(reports: &[StepReport]) -> [Vec<Series>; 4] {
+/// The metric series the plots draw, by plot: this run's, and the previous run's in grey beside them (two
+/// runs overlaid, e.g. GAPO then PPO).
+fn series(reports: &[StepReport], previous: &[StepReport]) -> [Vec<Series>; 4] {
+    let [mut a, mut b, mut c, mut d] = series_of(reports, false);
+    let [pa, pb, pc, pd] = series_of(previous, true);
+    let shown = |v: Vec<Series>| v.into_iter().filter(|s| !s.points.is_empty());
+    a.extend(shown(pa));
+    b.extend(shown(pb));
+    c.extend(shown(pc));
+    d.extend(shown(pd));
+    [a, b, c, d]
+}
+
+fn series_of(reports: &[StepReport], previous: bool) -> [Vec<Series>; 4] {
     let pick = |key: &'static str, label: &'static str, colour: &'static str| Series {
-        label,
-        colour,
+        label: if previous { "previous run" } else { label },
+        colour: if previous { "#bbbbbb" } else { colour },
         points: reports.iter().filter_map(|r| r.metrics.get(key).map(|v| (r.step as f64, *v))).collect(),
     };
     [
@@ -140,6 +172,7 @@ pub fn App() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let run = RwSignal::new(Run::Idle);
     let reports: RwSignal<Vec<StepReport>> = RwSignal::new(Vec::new());
+    let previous: RwSignal<Vec<StepReport>> = RwSignal::new(Vec::new());
     let samples: RwSignal<Vec<Sample>> = RwSignal::new(Vec::new());
     let tried: RwSignal<Vec<Sample>> = RwSignal::new(Vec::new());
     let try_text = RwSignal::new(String::new());
@@ -185,6 +218,10 @@ pub fn App() -> impl IntoView {
                         status.set(format!("cannot start: {e}"));
                         return;
                     }
+                }
+                let last = reports.get_untracked();
+                if !last.is_empty() {
+                    previous.set(last);
                 }
                 reports.set(Vec::new());
                 samples.set(Vec::new());
@@ -248,6 +285,10 @@ pub fn App() -> impl IntoView {
         move |_| {
             run.set(Run::Idle);
             *session.borrow_mut() = None;
+            let last = reports.get_untracked();
+            if !last.is_empty() {
+                previous.set(last);
+            }
             reports.set(Vec::new());
             samples.set(Vec::new());
             status.set(String::new());
@@ -279,6 +320,59 @@ pub fn App() -> impl IntoView {
                 match result {
                     Ok(t) => tried.set(t.into_iter().map(sample_of).collect()),
                     Err(e) => status.set(format!("try it: {e}")),
+                }
+            });
+        }
+    };
+    let save = {
+        let session = session.clone();
+        move |_| {
+            let bytes = session.borrow().as_ref().map(|s| s.snapshot());
+            match bytes {
+                None => status.set("nothing to save: start a run first".into()),
+                Some(Err(e)) => status.set(format!("cannot save: {e}")),
+                Some(Ok(b)) => {
+                    if matches!(run.get_untracked(), Run::Running) {
+                        run.set(Run::Paused);
+                    }
+                    download_bytes("gapo-session.bin", &b);
+                    status.set(format!("saved the session ({} kB): load it to go on where it stopped", b.len() / 1024));
+                }
+            }
+        }
+    };
+    let load = {
+        let (device, session) = (device.clone(), session.clone());
+        move |ev: leptos::ev::Event| {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev.target().map(|t| t.unchecked_into::<web_sys_input::Input>()) else { return };
+            let promise = read_file(&input);
+            let (device, session) = (device.clone(), session.clone());
+            leptos::task::spawn_local(async move {
+                let Ok(file) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+                    status.set("could not read the file".into());
+                    return;
+                };
+                if file.is_null() {
+                    return;
+                }
+                let name =
+                    js_sys::Reflect::get(&file, &"name".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+                let bytes = js_sys::Reflect::get(&file, &"bytes".into())
+                    .map(|v| js_sys::Uint8Array::new(&v).to_vec())
+                    .unwrap_or_default();
+                let Some(d) = device.borrow().clone() else { return };
+                match Session::restore_models(&bytes, d, &name) {
+                    Ok(s) => {
+                        run.set(Run::Paused);
+                        config.set(s.config.clone());
+                        status.set(format!(
+                            "loaded {name} at step {}: Start goes on from there (optimizer states start fresh)",
+                            s.steps_done()
+                        ));
+                        *session.borrow_mut() = Some(s);
+                    }
+                    Err(e) => status.set(format!("cannot load: {e}")),
                 }
             });
         }
@@ -370,11 +464,13 @@ pub fn App() -> impl IntoView {
                 <button id="stop" on:click=stop>"Stop"</button>
                 <button id="reset" on:click=reset>"Reset"</button>
                 <button id="csv" on:click=move |_| download("metrics.csv", &csv(&reports.get_untracked()))>"Metrics CSV"</button>
+                <button id="save" on:click=save>"Download models"</button>
+                <label>" load: "<input id="load" type="file" on:change=load /></label>
                 <span id="status" data-run=move || format!("{:?}", run.get())>{move || status.get()}</span>
             </p>
             <section id="plots">
                 {move || {
-                    let [a, b, c, d] = series(&reports.get());
+                    let [a, b, c, d] = series(&reports.get(), &previous.get());
                     view! {
                         <Plot id="plot-reward" title="reward" series=a />
                         <Plot id="plot-kl" title="KL" series=b />

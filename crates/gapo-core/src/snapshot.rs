@@ -62,6 +62,8 @@ fn optim_bytes(optim: &ModuleOptimizer, what: &str) -> Result<Vec<u8>> {
 struct Blobs {
     source_name: String,
     map: BTreeMap<String, Vec<u8>>,
+    /// Whether optimizer states are loaded (else they are dropped and start fresh).
+    optimizers: bool,
 }
 
 impl Blobs {
@@ -86,6 +88,9 @@ impl Blobs {
 
     fn optim(&mut self, optim: ModuleOptimizer, name: &str) -> Result<ModuleOptimizer> {
         let bytes = self.take(name)?;
+        if !self.optimizers {
+            return Ok(optim);
+        }
         optim
             .from_bytes(Bytes::from_bytes_vec(bytes))
             .map_err(|e| self.err(format!("part `{name}` is not an optimizer state: {e}")))
@@ -159,7 +164,14 @@ impl Session {
     /// rate after a divergence, more stages). What the stored state depends on — algo, preset, seed, task —
     /// cannot change.
     pub fn restore_with(bytes: &[u8], device: Device, source_name: &str, overrides: &[String]) -> Result<Self> {
-        Self::restore_inner(bytes, device, source_name, overrides, false)
+        Self::restore_inner(bytes, device, source_name, overrides, false, true)
+    }
+
+    /// As [`Session::restore`], with fresh optimizer states: the models, the step machine and the RNG come
+    /// back, the Adam moments do not. For the browser, where burn 0.22's optimizer-record loader reaches for
+    /// the default device (WebGPU, which must be initialised asynchronously first) and panics.
+    pub fn restore_models(bytes: &[u8], device: Device, source_name: &str) -> Result<Self> {
+        Self::restore_inner(bytes, device, source_name, &[], false, false)
     }
 
     /// A session that starts from the SFT model of a snapshot taken when SFT had finished (before its
@@ -167,7 +179,7 @@ impl Session {
     /// method compared from one such snapshot starts from the very same SFT weights. With the method the
     /// snapshot was made for, it is the same run as one never stopped.
     pub fn branch(bytes: &[u8], device: Device, source_name: &str, overrides: &[String]) -> Result<Self> {
-        Self::restore_inner(bytes, device, source_name, overrides, true)
+        Self::restore_inner(bytes, device, source_name, overrides, true, true)
     }
 
     /// Whether the session has finished SFT and not yet evaluated it: the point `branch` starts from.
@@ -181,6 +193,7 @@ impl Session {
         source_name: &str,
         overrides: &[String],
         branching: bool,
+        optimizers: bool,
     ) -> Result<Self> {
         let (mut header, body) = read_header(bytes, source_name)?;
         let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
@@ -211,7 +224,7 @@ impl Session {
             map.insert(name.clone(), body[at..end].to_vec());
             at = end;
         }
-        let mut blobs = Blobs { source_name: source_name.into(), map };
+        let mut blobs = Blobs { source_name: source_name.into(), map, optimizers };
 
         let mut s = Session::new(header.config.clone(), device)?;
         let tokenizer_json = blobs.take("tokenizer")?;

@@ -115,4 +115,8 @@ fn a_damaged_snapshot_is_a_clear_error() {
     assert!(cut.contains("cut short") && cut.contains("runs/x/resume.bin"), "{cut}");
     let cut = msg(&bytes[..20]);
     assert!(cut.contains("cut short"), "{cut}");
+    // Models only (the page's load): same step machine, fresh optimizer states.
+    let models = Session::restore_models(&bytes, Device::flex(), "x").unwrap();
+    assert_eq!(models.steps_done(), s.steps_done());
+    assert!(params(&models.generator()) == params(&s.generator()));
 }
