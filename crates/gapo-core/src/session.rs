@@ -171,7 +171,8 @@ pub enum ProbePoint {
     AfterDiscriminator,
 }
 
-/// Where the step machine stands. Serialisable: a snapshot stores it (see `snapshot.rs`).
+/// Where the step machine stands. Serialisable: a snapshot stores it (see `snapshot.rs`). `DiscTrain` trains
+/// on `Session::disc_rows`, kept outside the state because `step` copies the state before each step.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) enum State {
     Sft { step: usize },
@@ -182,7 +183,7 @@ pub(crate) enum State {
     Probe { stage: usize, point: ProbePoint },
     Generator { stage: usize, iteration: usize },
     DiscSample { stage: usize },
-    DiscTrain { stage: usize, epoch: usize, cursor: usize, rows: Vec<Labelled>, order: Vec<usize> },
+    DiscTrain { stage: usize, epoch: usize, cursor: usize, order: Vec<usize> },
     FinalEval,
     Done,
 }
@@ -230,6 +231,8 @@ pub struct Session {
     pub disc: Option<DiscTrainer>,
     pub reward_model: Option<RewardModelTrainer>,
     pub(crate) pref_rows: Vec<Labelled>,
+    /// The current discriminator phase's rows: positives, rejected pairs and fresh fakes.
+    pub(crate) disc_rows: Vec<Labelled>,
     /// Preferential-prompt pairs built on the held-out prompts: D's accuracy on unseen combinations.
     pub(crate) heldout_pairs: Vec<Labelled>,
     /// D's evaluation on `heldout_pairs`, kept until D's next update (the probes before and after a
@@ -287,6 +290,7 @@ impl Session {
             disc,
             reward_model: None,
             pref_rows,
+            disc_rows: Vec::new(),
             heldout_pairs,
             pairs_eval: None,
             rng,
@@ -548,24 +552,25 @@ impl Session {
                 .await?;
                 report.metrics.insert("disc/rows".into(), rows.len() as f64);
                 let order = self.shuffled(rows.len());
-                State::DiscTrain { stage, epoch: 0, cursor: 0, rows, order }
+                self.disc_rows = rows;
+                State::DiscTrain { stage, epoch: 0, cursor: 0, order }
             }
-            State::DiscTrain { stage, epoch, cursor, rows, order } => {
+            State::DiscTrain { stage, epoch, cursor, order } => {
                 report.phase = "discriminator".into();
                 report.stage = Some(stage);
                 let bs = self.config.disc.batch.max(1);
                 let batch: Vec<&Labelled> =
-                    order[cursor..(cursor + bs).min(order.len())].iter().map(|&i| &rows[i]).collect();
+                    order[cursor..(cursor + bs).min(order.len())].iter().map(|&i| &self.disc_rows[i]).collect();
                 let disc = self.disc.as_mut().expect("discriminator");
                 let loss = disc.train_batch(&self.tokenizer, &batch, &self.device).await?;
                 self.pairs_eval = None;
                 report.metrics.insert("disc/loss".into(), loss);
                 let cursor = cursor + bs;
                 if cursor < order.len() {
-                    State::DiscTrain { stage, epoch, cursor, rows, order }
+                    State::DiscTrain { stage, epoch, cursor, order }
                 } else if epoch + 1 < self.config.disc.epochs_per_stage {
-                    let order = self.shuffled(rows.len());
-                    State::DiscTrain { stage, epoch: epoch + 1, cursor: 0, rows, order }
+                    let order = self.shuffled(self.disc_rows.len());
+                    State::DiscTrain { stage, epoch: epoch + 1, cursor: 0, order }
                 } else {
                     State::Probe { stage, point: ProbePoint::AfterDiscriminator }
                 }

@@ -10,7 +10,7 @@
 //! state and the list of blobs with their lengths), then the blobs back to back.
 
 use crate::algo::decoder_rm::RewardModelTrainer;
-use crate::algo::discriminator::DiscTrainer;
+use crate::algo::discriminator::{DiscTrainer, Labelled};
 use crate::algo::kl_control::KlController;
 use crate::algo::ppo_trainer::PpoLearner;
 use crate::config::ModelPreset;
@@ -34,6 +34,8 @@ const MAGIC: &[u8] = b"GAPOSNAP1\n";
 struct Header {
     config: RunConfig,
     state: State,
+    /// The discriminator phase's rows, when the snapshot is taken inside one.
+    disc_rows: Vec<Labelled>,
     rng: SplitMix64,
     steps: usize,
     kl: Option<KlController>,
@@ -127,6 +129,7 @@ impl Session {
         let header = Header {
             config: self.config.clone(),
             state: self.state.clone(),
+            disc_rows: self.disc_rows.clone(),
             rng: self.rng.clone(),
             steps: self.steps,
             kl: self.learner.as_ref().map(|l| l.kl.clone()),
@@ -276,6 +279,7 @@ impl Session {
             return Err(err(format!("has a part `{extra}` this version does not know")));
         }
         s.state = header.state;
+        s.disc_rows = header.disc_rows;
         s.rng = header.rng;
         s.steps = header.steps;
         s.sft_eval = header.sft_eval;

@@ -80,28 +80,35 @@ fn a_restored_session_ends_where_an_uninterrupted_one_does() {
         let mut all = Vec::new();
         run_to_end(&mut whole, &mut all);
 
-        // Stop in the middle of the first generator phase (or of the preference steps), snapshot, drop.
-        let cut = all.iter().position(|r| r.phase == "generator" || r.phase == "preference").unwrap() + 1;
-        let mut first = Session::new(config.clone(), Device::flex()).unwrap();
-        let mut head = Vec::new();
-        for _ in 0..cut {
-            head.push(block_on(first.step()).unwrap());
-        }
-        let bytes = first.snapshot().unwrap();
-        drop(first);
-        assert_eq!(Session::snapshot_steps(&bytes, "snap").unwrap(), cut);
+        // Stop in the middle of the first generator phase (or of the preference steps), and for GAPO also
+        // inside the first discriminator phase (its fresh rows made, not yet trained on); snapshot, drop.
+        let mut cuts = vec![all.iter().position(|r| r.phase == "generator" || r.phase == "preference").unwrap() + 1];
+        cuts.extend(all.iter().position(|r| r.metrics.contains_key("disc/rows")).map(|i| i + 1));
+        for cut in cuts {
+            let mut first = Session::new(config.clone(), Device::flex()).unwrap();
+            let mut head = Vec::new();
+            for _ in 0..cut {
+                head.push(block_on(first.step()).unwrap());
+            }
+            let bytes = first.snapshot().unwrap();
+            drop(first);
+            assert_eq!(Session::snapshot_steps(&bytes, "snap").unwrap(), cut);
 
-        let mut resumed = Session::restore(&bytes, Device::flex(), "snap").unwrap();
-        let mut tail = Vec::new();
-        run_to_end(&mut resumed, &mut tail);
-        head.extend(tail);
-        assert_eq!(head.len(), all.len(), "{algo}");
-        for (a, b) in all.iter().zip(&head) {
-            assert_eq!(a, b, "{algo}: step {} differs after resuming at {cut}", a.step);
-        }
-        assert!(params(&whole.generator()) == params(&resumed.generator()), "{algo}: final generator weights differ");
-        if let (Some(a), Some(b)) = (&whole.disc, &resumed.disc) {
-            assert!(params(&a.disc) == params(&b.disc), "{algo}: final discriminator weights differ");
+            let mut resumed = Session::restore(&bytes, Device::flex(), "snap").unwrap();
+            let mut tail = Vec::new();
+            run_to_end(&mut resumed, &mut tail);
+            head.extend(tail);
+            assert_eq!(head.len(), all.len(), "{algo}");
+            for (a, b) in all.iter().zip(&head) {
+                assert_eq!(a, b, "{algo}: step {} differs after resuming at {cut}", a.step);
+            }
+            assert!(
+                params(&whole.generator()) == params(&resumed.generator()),
+                "{algo}: final generator weights differ"
+            );
+            if let (Some(a), Some(b)) = (&whole.disc, &resumed.disc) {
+                assert!(params(&a.disc) == params(&b.disc), "{algo}: final discriminator weights differ");
+            }
         }
     }
 }
