@@ -10,6 +10,7 @@ pub mod data;
 pub mod device;
 pub mod error;
 pub mod generation;
+pub mod hf;
 pub mod hooks;
 pub mod model;
 pub mod readback;
