@@ -252,3 +252,33 @@ fn minilm_sentence_embeddings_match_transformers() {
     eprintln!("all-MiniLM-L6-v2: max |Δembedding| = {diff:.2e}");
     assert!(diff < 1e-4, "max |Δembedding| = {diff}");
 }
+
+#[test]
+fn an_exported_decoder_reads_back_to_the_same_logits() {
+    let device = Device::flex();
+    for name in ["qwen2", "llama"] {
+        let (model, exp) = load_decoder(name, &device);
+        let source = folder(&fixture(name));
+        let config = hf::read_config(&source).unwrap();
+        let files = futures_lite::future::block_on(hf::export::decoder_folder(
+            &model,
+            &config,
+            &source.files["tokenizer.json"],
+        ))
+        .unwrap();
+        let exported = MemorySource { label: format!("exported {name}"), files };
+        let spec = DecoderSpec::from_config(&hf::read_config(&exported).unwrap()).unwrap();
+        assert_eq!(spec, model.spec);
+        let weights = Weights::read(&exported).unwrap();
+        let original = Weights::read(&source).unwrap();
+        // Every tensor transformers wrote comes back under the same name (a tied lm_head is not written).
+        for n in original.names().filter(|n| !(spec.tie_word_embeddings && *n == "lm_head.weight")) {
+            assert!(weights.contains(n), "{name}: export lacks {n}");
+        }
+        let back = HfDecoder::load(&spec, &weights, &device).unwrap();
+        let (ids, mask) = (ints(&exp["input_ids"], &device), floats(&exp["attention_mask"], &device));
+        let a = model.forward(ids.clone(), mask.clone()).to_data().try_to_vec::<f32>().unwrap();
+        let b = back.forward(ids, mask).to_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(a, b, "{name}: logits after export and re-import differ");
+    }
+}

@@ -176,7 +176,10 @@ impl EncoderSpec {
             Some("bert") => EncoderFamily::Bert,
             Some("roberta") | Some("xlm-roberta") => EncoderFamily::Roberta,
             Some(other) => {
-                return Err(field_error("model_type", format!("`{other}` is not an encoder we import (bert, roberta)")));
+                return Err(field_error(
+                    "model_type",
+                    format!("`{other}` is not an encoder we import (bert, roberta)"),
+                ));
             }
             None => return Err(field_error("model_type", "missing")),
         };
