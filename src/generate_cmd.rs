@@ -7,7 +7,7 @@ use futures_lite::future::block_on;
 use gapo_core::checkpoint;
 use gapo_core::device::{BackendChoice, device_for};
 use gapo_core::model::sampling::SamplingConfig;
-use gapo_core::model::{DiscriminatorConfig, GeneratorConfig};
+use gapo_core::model::{DiscriminatorConfig, DiscriminatorModel, GeneratorConfig};
 use gapo_core::session::RunConfig;
 use gapo_core::task::{TaskConfig, TaskData};
 use gapo_core::tokenizer::GapoTokenizer;
@@ -60,7 +60,7 @@ pub fn run(args: GenerateArgs, choice: BackendChoice, seed: u64) -> Result<()> {
             let info = checkpoint::read_info(&bytes, &source)?;
             let cfg: DiscriminatorConfig =
                 serde_json::from_str(&info.config_json).with_context(|| format!("{source}: bad gapo.config"))?;
-            Some(checkpoint::load_bytes(cfg.init(&device), bytes, "discriminator", &source)?)
+            Some(DiscriminatorModel::from(checkpoint::load_bytes(cfg.init(&device), bytes, "discriminator", &source)?))
         }
         Err(_) => None,
     };

@@ -7,6 +7,7 @@ mod compare_cmd;
 mod data_cmd;
 mod eval_cmd;
 mod generate_cmd;
+mod hf_cmd;
 mod run;
 mod sft_train;
 mod train_cmd;

@@ -10,6 +10,7 @@ use futures_lite::future::block_on;
 use gapo_core::checkpoint;
 use gapo_core::config::ModelPreset;
 use gapo_core::device::{BackendChoice, describe, device_for};
+use gapo_core::model::{DiscriminatorModel, LanguageModel};
 use gapo_core::session::{Algo, RunConfig, Session, StepReport};
 use gapo_core::task::EvalReport;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -203,7 +204,7 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()
     let session = Session::new(config.clone(), device)?;
     write_atomic(&args.out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
         .context("saving config.json")?;
-    drive(session, &args.out, args.checkpoint_every, String::new())
+    drive(session, &args.out, args.checkpoint_every, String::new(), None)
 }
 
 /// `gapo train --resume DIR`: restores `DIR/resume.bin`, keeps the metrics logged before it and runs on
@@ -230,7 +231,7 @@ pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overri
         }
     }
     println!("resuming {} at step {steps} of {}", dir.display(), session.planned_steps());
-    drive(session, dir, checkpoint_every, kept)
+    drive(session, dir, checkpoint_every, kept, None)
 }
 
 /// A progress bar over the session's planned steps, starting where the session stands, with ETA.
@@ -251,8 +252,15 @@ fn metrics_line(report: &StepReport) -> Result<String> {
 }
 
 /// Steps `session` to the end with a progress bar, appending each step's metrics to `out/metrics.jsonl`
-/// (which starts as `logged`) and checkpointing, then evaluates and writes the run's files.
-fn drive(mut session: Session, out: &Path, checkpoint_every: usize, logged: String) -> Result<()> {
+/// (which starts as `logged`) and checkpointing, then evaluates and writes the run's files. `hf_config` is
+/// the config.json of an imported generator, which is written back as a Hugging Face folder.
+pub fn drive(
+    mut session: Session,
+    out: &Path,
+    checkpoint_every: usize,
+    logged: String,
+    hf_config: Option<serde_json::Value>,
+) -> Result<()> {
     let started = Instant::now();
     let config = session.config.clone();
     println!(
@@ -321,13 +329,34 @@ fn drive(mut session: Session, out: &Path, checkpoint_every: usize, logged: Stri
 
     save("config.json", serde_json::to_string_pretty(&config)?.as_bytes())?;
     save("tokenizer.json", session.tokenizer.to_json()?.as_bytes())?;
-    let generator = session.generator();
     let preset = ModelPreset::named(&config.preset)?;
-    let gen_cfg = preset.generator_config(session.tokenizer.vocab_size());
-    save("generator.safetensors", &checkpoint::to_bytes(&generator, "generator", &serde_json::to_string(&gen_cfg)?)?)?;
+    let generator_files = match session.generator() {
+        LanguageModel::Tiny(generator) => {
+            let gen_cfg = preset.generator_config(session.tokenizer.vocab_size());
+            let bytes = checkpoint::to_bytes(&generator, "generator", &serde_json::to_string(&gen_cfg)?)?;
+            save("generator.safetensors", &bytes)?;
+            "generator.safetensors"
+        }
+        LanguageModel::Hf(generator) => {
+            let hf_config = hf_config.context("an imported generator needs its config.json to be written back")?;
+            let tokenizer_json = session.tokenizer.to_json()?;
+            let files =
+                block_on(gapo_core::hf::export::decoder_folder(&generator, &hf_config, tokenizer_json.as_bytes()))?;
+            std::fs::create_dir_all(out.join("generator")).context("creating generator/")?;
+            for (name, bytes) in files {
+                save(&format!("generator/{name}"), &bytes)?;
+            }
+            "generator/ (a Hugging Face folder)"
+        }
+    };
     if let Some(d) = &session.disc {
-        let disc_cfg = preset.discriminator_config(session.tokenizer.vocab_size());
-        let bytes = checkpoint::to_bytes(&d.disc.valid(), "discriminator", &serde_json::to_string(&disc_cfg)?)?;
+        let disc_cfg = match &d.disc {
+            DiscriminatorModel::Tiny(_) => {
+                serde_json::to_string(&preset.discriminator_config(session.tokenizer.vocab_size()))?
+            }
+            DiscriminatorModel::Hf(h) => serde_json::to_string(&h.encoder.spec)?,
+        };
+        let bytes = checkpoint::to_bytes(&d.disc.valid(), "discriminator", &disc_cfg)?;
         save("discriminator.safetensors", &bytes)?;
     }
     metrics.sync_all().context("flushing metrics.jsonl")?;
@@ -358,7 +387,7 @@ fn drive(mut session: Session, out: &Path, checkpoint_every: usize, logged: Stri
         println!("{:<10} {:>14.3} {:>18.3}", format!("{:?}", config.algo), last.prompt_strict, last.instruction_strict);
     }
     println!(
-        "\nfinished in {:.1}s (this process); files in {}/ (config.json, tokenizer.json, generator.safetensors, discriminator.safetensors with gapo/ppo, metrics.jsonl, samples.jsonl)",
+        "\nfinished in {:.1}s (this process); files in {}/ (config.json, tokenizer.json, {generator_files}, discriminator.safetensors with gapo/ppo, metrics.jsonl, samples.jsonl)",
         started.elapsed().as_secs_f64(),
         out.display()
     );

@@ -29,6 +29,19 @@ pub struct TrainArgs {
     /// Separator between prompt and response in gapo rows.
     #[arg(long, default_value = GAPO_SEPARATOR)]
     pub separator: String,
+    /// A Hugging Face decoder folder (Qwen2/Llama: config.json, *.safetensors, tokenizer.json) to tune
+    /// instead of the preset's generator; it is written back to OUT/generator/.
+    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    pub generator: Option<PathBuf>,
+    /// A Hugging Face encoder folder (BERT/RoBERTa) as the discriminator's backbone (GAPO, PPO).
+    #[arg(long, value_name = "DIR", requires = "generator")]
+    pub discriminator: Option<PathBuf>,
+    /// Longest prompt + response the imported generator is run on (memory grows with it).
+    #[arg(long, default_value_t = 256, requires = "generator")]
+    pub max_len: usize,
+    /// Which hidden state of the imported encoder the discriminator's head reads: first, last or mean.
+    #[arg(long, default_value = "first", requires = "discriminator")]
+    pub pooling: String,
     /// The run settings (as `gapo run`); with --data, --steps, --set sft.batch=… and --set sft.lr=… apply.
     #[command(flatten)]
     pub run: RunArgs,
@@ -64,6 +77,21 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
     crate::run::install_exercise_solutions(args.run.use_exercise_solutions);
     if let Some(dir) = &args.resume {
         return crate::run::resume(dir, choice, args.run.checkpoint_every, &args.run.set);
+    }
+    if let Some(generator) = &args.generator {
+        if let Some(data) = &args.data {
+            bail!(
+                "--data {} with --generator: imported models train on the built-in task so far; leave out --data",
+                data.display()
+            );
+        }
+        let hf = crate::hf_cmd::HfArgs {
+            generator,
+            discriminator: args.discriminator.as_deref(),
+            max_len: args.max_len,
+            pooling: &args.pooling,
+        };
+        return crate::hf_cmd::run(hf, &args.run, choice, seed);
     }
     let Some(data) = &args.data else {
         let run = crate::run::RunArgs { use_exercise_solutions: false, ..args.run };

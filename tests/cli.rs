@@ -401,3 +401,70 @@ fn use_exercise_solutions_trains_with_the_passing_exercises() {
     }
     assert!(t.contains("result: prompt-level strict"), "{t}");
 }
+
+#[test]
+fn train_with_imported_hugging_face_models_writes_a_hugging_face_folder() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/gapo-core/tests/fixtures/hf");
+    let (generator, discriminator) = (fixtures.join("qwen2"), fixtures.join("bert"));
+    let out = tempfile::tempdir().unwrap();
+    let o = gapo(&[
+        "train",
+        "--generator",
+        generator.to_str().unwrap(),
+        "--discriminator",
+        discriminator.to_str().unwrap(),
+        "--config",
+        "quick",
+        "--n-train",
+        "24",
+        "--n-eval",
+        "4",
+        "--max-len",
+        "64",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("Qwen2") && t.contains("Bert"), "the models it read are named: {t}");
+    let folder = out.path().join("generator");
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["model_type"], "qwen2");
+    assert!(folder.join("tokenizer.json").is_file() && folder.join("model.safetensors").is_file());
+    no_temporaries(&folder);
+    // The folder is a valid input again: a second run starts from the tuned model.
+    let again = tempfile::tempdir().unwrap();
+    let o = gapo(&[
+        "train",
+        "--generator",
+        folder.to_str().unwrap(),
+        "--algo",
+        "sft",
+        "--config",
+        "quick",
+        "--n-train",
+        "24",
+        "--n-eval",
+        "4",
+        "--steps",
+        "1",
+        "--out",
+        again.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // Bad folders are named.
+    let o = gapo(&[
+        "train",
+        "--generator",
+        out.path().join("nowhere").to_str().unwrap(),
+        "--out",
+        again.path().to_str().unwrap(),
+    ]);
+    assert!(!o.status.success() && text(&o).contains("nowhere/config.json"), "{}", text(&o));
+    let o = gapo(&["train", "--generator", discriminator.to_str().unwrap(), "--out", again.path().to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("model_type") && text(&o).contains("bert"), "{}", text(&o));
+    let o = gapo(&["train", "--generator", generator.to_str().unwrap(), "--out", again.path().to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("--discriminator"), "GAPO without D: {}", text(&o));
+}

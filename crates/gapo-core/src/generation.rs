@@ -3,7 +3,7 @@
 
 use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
-use crate::model::Generator;
+use crate::model::CausalLm;
 use crate::model::sampling::{SamplingConfig, generate};
 use crate::tokenizer::GapoTokenizer;
 use burn::tensor::Device;
@@ -11,7 +11,7 @@ use burn::tensor::Device;
 /// Completes each prompt (`[BOS] prompt [SEP]` → response up to `[EOS]`), `batch_size` prompts at a time.
 /// Prompts longer than the model allows are cut from the left, keeping their end.
 pub async fn complete(
-    model: &Generator,
+    model: &impl CausalLm,
     tokenizer: &GapoTokenizer,
     prompts: &[String],
     max_new: usize,
@@ -20,8 +20,8 @@ pub async fn complete(
     device: &Device,
 ) -> Result<Vec<String>> {
     let special = tokenizer.special();
-    let budget = model.max_seq_len.checked_sub(max_new).filter(|b| *b >= 2).ok_or_else(|| {
-        GapoError::Input(format!("max_new {max_new} leaves no room for a prompt in max_seq_len {}", model.max_seq_len))
+    let budget = model.max_len().checked_sub(max_new).filter(|b| *b >= 2).ok_or_else(|| {
+        GapoError::Input(format!("max_new {max_new} leaves no room for a prompt in max_seq_len {}", model.max_len()))
     })?;
     let mut out = Vec::with_capacity(prompts.len());
     for chunk in prompts.chunks(batch_size.max(1)) {

@@ -17,10 +17,11 @@ use crate::config::ModelPreset;
 use crate::data::batch::{PadSide, example_batch, int_table};
 use crate::error::{GapoError, Result};
 use crate::generation::complete;
-use crate::model::Generator;
+use crate::hf::HfDecoder;
 use crate::model::ScoredDecoder;
 use crate::model::encoder::discriminator_from_generator;
 use crate::model::sampling::SamplingConfig;
+use crate::model::{CausalLm, DiscriminatorModel, HfDiscriminator, LanguageModel};
 use crate::readback::scalar;
 use crate::rng::SplitMix64;
 use crate::task::preferential::reject_prompt;
@@ -223,10 +224,10 @@ pub struct Session {
     pub task: TaskData,
     pub(crate) device: Device,
     pub(crate) train_device: Device,
-    pub(crate) sft_generator: Option<Generator>,
+    pub(crate) sft_generator: Option<LanguageModel>,
     pub(crate) sft_optim: ModuleOptimizer,
     /// The frozen SFT model, for the preference methods that need a reference.
-    pub(crate) pref_reference: Option<Generator>,
+    pub(crate) pref_reference: Option<LanguageModel>,
     pub learner: Option<PpoLearner>,
     pub disc: Option<DiscTrainer>,
     pub reward_model: Option<RewardModelTrainer>,
@@ -243,6 +244,16 @@ pub struct Session {
     pub(crate) steps: usize,
     pub sft_eval: Option<EvalReport>,
     pub final_eval: Option<EvalReport>,
+    /// The models came from Hugging Face folders (`Session::with_imported`), not from the preset.
+    pub imported: bool,
+}
+
+/// Hugging Face models for a session: the generator with its tokenizer, and the discriminator (an encoder
+/// with a fresh head and its own tokenizer) for the methods that train one.
+pub struct ImportedModels {
+    pub generator: HfDecoder,
+    pub tokenizer: GapoTokenizer,
+    pub discriminator: Option<HfDiscriminator>,
 }
 
 impl Session {
@@ -285,7 +296,7 @@ impl Session {
             task,
             device,
             train_device,
-            sft_generator: Some(generator),
+            sft_generator: Some(generator.into()),
             learner: None,
             disc,
             reward_model: None,
@@ -298,7 +309,37 @@ impl Session {
             steps: 0,
             sft_eval: None,
             final_eval: None,
+            imported: false,
         })
+    }
+
+    /// A session on the configured task with imported models in place of the preset's. The task, its
+    /// held-out prompts and the step machine are the same as [`Session::new`]'s; the generator's tokenizer
+    /// is the imported one, and D reads text with its own.
+    pub fn with_imported(config: RunConfig, device: Device, models: ImportedModels) -> Result<Self> {
+        let needs_disc = matches!(config.algo, Algo::Gapo | Algo::Ppo);
+        if needs_disc && models.discriminator.is_none() {
+            return Err(GapoError::Config {
+                field: "algo".into(),
+                message: format!("{:?} trains against a discriminator: give one (--discriminator DIR)", config.algo),
+            });
+        }
+        if config.disc.init_from_generator {
+            return Err(GapoError::Config {
+                field: "disc.init_from_generator".into(),
+                message: "needs the built-in generator and discriminator, not imported models".into(),
+            });
+        }
+        let mut s = Self::new(config, device)?;
+        let train_device = s.train_device.clone();
+        s.tokenizer = models.tokenizer;
+        s.sft_generator = Some(LanguageModel::Hf(models.generator.fork(&train_device).train()));
+        s.disc = match (needs_disc, models.discriminator) {
+            (true, Some(d)) => Some(DiscTrainer::new(s.config.disc.clone(), d.fork(&train_device).train())),
+            _ => None,
+        };
+        s.imported = true;
+        Ok(s)
     }
 
     /// Every optimizer here uses PyTorch's ε = 1e-8 (TRL, OpenRLHF); burn's default of 1e-5 damps the
@@ -308,7 +349,7 @@ impl Session {
     }
 
     /// The current policy (SFT model until PPO starts), without autodiff.
-    pub fn generator(&self) -> Generator {
+    pub fn generator(&self) -> LanguageModel {
         match (&self.learner, &self.sft_generator) {
             (Some(l), _) => l.policy.valid(),
             (None, Some(g)) => g.valid(),
@@ -420,8 +461,19 @@ impl Session {
                             if self.config.disc.init_from_generator {
                                 let (learner, disc) = (self.learner.as_ref().expect("learner"), self.disc.as_mut());
                                 let d = disc.expect("discriminator");
-                                let fresh = d.disc.clone();
-                                d.disc = discriminator_from_generator(fresh, &learner.policy)?;
+                                d.disc = match (&d.disc, &learner.policy) {
+                                    (DiscriminatorModel::Tiny(fresh), LanguageModel::Tiny(generator)) => {
+                                        discriminator_from_generator(fresh.clone(), generator)?.into()
+                                    }
+                                    _ => {
+                                        return Err(GapoError::Config {
+                                            field: "disc.init_from_generator".into(),
+                                            message:
+                                                "needs the built-in generator and discriminator, not imported models"
+                                                    .into(),
+                                        });
+                                    }
+                                };
                             }
                             State::Warmup { epoch: 0, cursor: 0, order: self.shuffled(self.pref_rows.len()) }
                         }
@@ -619,7 +671,7 @@ impl Session {
             .iter()
             .map(|&i| (self.task.train[i].example.prompt.as_str(), self.task.train[i].example.response.as_str()))
             .collect();
-        let (batch, masks) = example_batch(&self.tokenizer, &rows, generator.max_seq_len)?;
+        let (batch, masks) = example_batch(&self.tokenizer, &rows, generator.max_len())?;
         let (ids, mask) = batch.to_device(&self.train_device);
         let loss_mask = int_table(&masks, 0, PadSide::Right, &self.train_device)?.float();
         let loss = sft_loss(&generator, ids, mask, loss_mask);

@@ -15,7 +15,7 @@ use crate::algo::kl_control::KlController;
 use crate::algo::ppo_trainer::PpoLearner;
 use crate::config::ModelPreset;
 use crate::error::{GapoError, Result};
-use crate::model::ScoredDecoder;
+use crate::model::{LanguageModel, ScoredDecoder};
 use crate::rng::SplitMix64;
 use crate::session::{RunConfig, Session, State};
 use crate::task::EvalReport;
@@ -102,6 +102,12 @@ impl Blobs {
 impl Session {
     /// The whole session as bytes (see the module doc). Taken between steps.
     pub fn snapshot(&self) -> Result<Vec<u8>> {
+        if self.imported {
+            return Err(GapoError::Config {
+                field: "checkpoint".into(),
+                message: "runs with imported Hugging Face models cannot be snapshotted for resume yet".into(),
+            });
+        }
         let mut blobs: Vec<(String, Vec<u8>)> = vec![("tokenizer".into(), self.tokenizer.to_json()?.into_bytes())];
         let mut put = |name: &str, bytes: Vec<u8>| blobs.push((name.to_string(), bytes));
         if let Some(g) = &self.sft_generator {
@@ -233,7 +239,8 @@ impl Session {
         let tokenizer_json = blobs.take("tokenizer")?;
         s.tokenizer = GapoTokenizer::from_json(&tokenizer_json, &format!("{source_name} (tokenizer)"))?;
         let preset = ModelPreset::named(&header.config.preset)?;
-        let fresh_generator = || preset.generator_config(s.tokenizer.vocab_size()).init(&s.train_device);
+        let fresh_generator =
+            || LanguageModel::from(preset.generator_config(s.tokenizer.vocab_size()).init(&s.train_device));
 
         s.sft_generator =
             if blobs.has("sft_generator") { Some(blobs.module(fresh_generator(), "sft_generator")?) } else { None };

@@ -99,6 +99,12 @@ impl GapoTokenizer {
         self.inner.to_string(false).map_err(|e| self.error(e.to_string()))
     }
 
+    /// An imported model's tokenizer, with the ids that stand in gapo's layouts for `[BOS]`, `[EOS]`, ...
+    /// (see `hf::tokenize`).
+    pub fn from_parts(inner: Tokenizer, special: SpecialIds, source_name: &str) -> Self {
+        Self { inner, special, source_name: source_name.into() }
+    }
+
     fn wrap(inner: Tokenizer, source_name: &str) -> Result<Self> {
         let id = |token: &str| {
             inner.token_to_id(token).ok_or_else(|| GapoError::Tokenizer {

@@ -5,7 +5,7 @@ use crate::algo::discriminator::{Labelled, logits};
 use crate::error::Result;
 use crate::generation::complete;
 use crate::model::sampling::SamplingConfig;
-use crate::model::{Discriminator, Generator};
+use crate::model::{CausalLm, DiscriminatorModel};
 use crate::readback::floats;
 use crate::task::{Constraint, Verdict, parse_prompt};
 use crate::tokenizer::GapoTokenizer;
@@ -31,8 +31,8 @@ impl Tried {
 /// Samples `samples` answers to `prompt` (a prompt of the built-in task, typed or picked; an unreadable one
 /// is an error naming the part) and scores each.
 pub async fn try_prompt(
-    generator: &Generator,
-    disc: Option<&Discriminator>,
+    generator: &impl CausalLm,
+    disc: Option<&DiscriminatorModel>,
     tokenizer: &GapoTokenizer,
     prompt: &str,
     sampling: &SamplingConfig,

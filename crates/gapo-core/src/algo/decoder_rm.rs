@@ -6,7 +6,7 @@ use super::grad_clip::clip_global_norm;
 use super::reward::bradley_terry_loss;
 use crate::data::batch::example_batch;
 use crate::error::{GapoError, Result};
-use crate::model::ScoredDecoder;
+use crate::model::{CausalLm, ScoredDecoder};
 use crate::readback::{floats, scalar};
 use crate::tokenizer::GapoTokenizer;
 use burn::module::Module;
@@ -20,7 +20,7 @@ pub fn scores(
     rows: &[(&str, &str)],
     device: &Device,
 ) -> Result<Tensor<1>> {
-    let max_len = rm.backbone.max_seq_len;
+    let max_len = rm.backbone.max_len();
     let (batch, _) = example_batch(tokenizer, rows, max_len)?;
     let (ids, mask) = batch.to_device(device);
     Ok(rm.score(ids, mask))

@@ -6,7 +6,7 @@ use super::grad_clip::clip_global_norm;
 use super::reward::{Classification, bce_loss, classification};
 use crate::data::batch::{HostBatch, PadSide, int_table};
 use crate::error::{GapoError, Result};
-use crate::model::Discriminator;
+use crate::model::DiscriminatorModel;
 use crate::readback::{floats, scalar};
 use crate::rng::SplitMix64;
 use crate::tokenizer::GapoTokenizer;
@@ -55,14 +55,16 @@ fn encode(tokenizer: &GapoTokenizer, rows: &[&Labelled], max_len: usize) -> Resu
     Ok((HostBatch::pad(&ids, tokenizer.special().pad, PadSide::Right)?, segs))
 }
 
-/// D's logits `[B]` for (prompt, response) rows, on `device`.
+/// D's logits `[B]` for (prompt, response) rows, on `device`. `tokenizer` is the session's; an imported
+/// discriminator reads the text with its own instead.
 pub fn logits(
-    disc: &Discriminator,
+    disc: &DiscriminatorModel,
     tokenizer: &GapoTokenizer,
     rows: &[&Labelled],
     device: &Device,
 ) -> Result<Tensor<1>> {
-    let (batch, segs) = encode(tokenizer, rows, disc.max_seq_len)?;
+    let tokenizer = disc.tokenizer().unwrap_or(tokenizer);
+    let (batch, segs) = encode(tokenizer, rows, disc.max_len())?;
     let (ids, mask) = batch.to_device(device);
     let segments = int_table(&segs, 0, PadSide::Right, device)?;
     Ok(disc.forward(ids, segments, mask))
@@ -70,7 +72,7 @@ pub fn logits(
 
 pub struct DiscTrainer {
     pub config: DiscConfig,
-    pub disc: Discriminator,
+    pub disc: DiscriminatorModel,
     pub(crate) optim: ModuleOptimizer,
 }
 
@@ -86,7 +88,8 @@ pub struct DiscEval {
 
 impl DiscTrainer {
     /// `disc` on an autodiff device. Plain Adam, no weight decay, as the authors' CLSTrainer.
-    pub fn new(config: DiscConfig, disc: Discriminator) -> Self {
+    pub fn new(config: DiscConfig, disc: impl Into<DiscriminatorModel>) -> Self {
+        let disc = disc.into();
         Self { optim: AdamConfig::new().with_epsilon(1e-8).init(), config, disc }
     }
 
@@ -137,7 +140,7 @@ impl DiscTrainer {
 
 /// As [`DiscTrainer::evaluate`], for any discriminator (evaluated in batches of 64).
 pub async fn evaluate(
-    disc: &Discriminator,
+    disc: &DiscriminatorModel,
     tokenizer: &GapoTokenizer,
     rows: &[Labelled],
     device: &Device,
@@ -184,7 +187,7 @@ pub enum RewardTransform {
 }
 
 pub fn reward(
-    disc: &Discriminator,
+    disc: &DiscriminatorModel,
     tokenizer: &GapoTokenizer,
     prompts: &[String],
     responses: &[String],

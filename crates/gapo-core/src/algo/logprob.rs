@@ -4,12 +4,12 @@
 //! `[EOS]`). For each row: `Σ_t m_t · log π(x_t | x_<t)` and the number of such tokens.
 
 use super::sft::next_token_logprobs;
-use crate::model::Generator;
+use crate::model::CausalLm;
 use burn::tensor::{Int, Tensor};
 
 /// Per-row sum of target-token log-probs `[B]` and target-token counts `[B]`.
 pub fn sequence_logps(
-    model: &Generator,
+    model: &impl CausalLm,
     ids: Tensor<2, Int>,
     mask: Tensor<2>,
     target_mask: Tensor<2>,

@@ -11,7 +11,7 @@ use super::ppo::{KlEstimator, gae, kl_estimate, leave_one_out, policy_loss, shap
 use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
 use crate::model::sampling::{SamplingConfig, generate};
-use crate::model::{Generator, ScoredDecoder};
+use crate::model::{CausalLm, LanguageModel, ScoredDecoder};
 use crate::readback::{ints, scalar};
 use crate::rng::SplitMix64;
 use crate::tokenizer::GapoTokenizer;
@@ -100,7 +100,7 @@ pub struct Experience {
 
 /// Log-probs `[B, N]` of the response tokens and the policy's mean entropy over them.
 pub fn response_logprobs(
-    model: &Generator,
+    model: &impl CausalLm,
     ids: Tensor<2, Int>,
     mask: Tensor<2>,
     p: usize,
@@ -121,8 +121,8 @@ pub fn response_values(critic: &ScoredDecoder, ids: Tensor<2, Int>, mask: Tensor
 /// The PPO learner: policy, frozen reference, critic and their optimizers.
 pub struct PpoLearner {
     pub config: PpoConfig,
-    pub policy: Generator,
-    pub reference: Generator,
+    pub policy: LanguageModel,
+    pub reference: LanguageModel,
     pub critic: ScoredDecoder,
     pub(crate) actor_optim: ModuleOptimizer,
     pub(crate) critic_optim: ModuleOptimizer,
@@ -132,7 +132,8 @@ pub struct PpoLearner {
 impl PpoLearner {
     /// `policy` on the autodiff `train_device`; the reference is a frozen copy of it, the critic a copy of
     /// its backbone with a fresh value head.
-    pub fn new(config: PpoConfig, policy: Generator, train_device: &Device) -> Self {
+    pub fn new(config: PpoConfig, policy: impl Into<LanguageModel>, train_device: &Device) -> Self {
+        let policy = policy.into();
         let reference = policy.valid();
         let critic = ScoredDecoder::from_backbone(policy.clone(), train_device);
         Self {
@@ -157,7 +158,7 @@ impl PpoLearner {
     ) -> Result<(Experience, BTreeMap<String, f64>)> {
         let c = &self.config;
         let special = tokenizer.special();
-        let budget = self.policy.max_seq_len.saturating_sub(c.max_new_tokens).max(2);
+        let budget = self.policy.max_len().saturating_sub(c.max_new_tokens).max(2);
         let batch = prompt_batch(tokenizer, prompts, budget)?;
         let (prompt_ids, prompt_mask) = batch.to_device(device);
         let policy = self.policy.valid();

@@ -13,7 +13,7 @@ use super::simpo::simpo_loss;
 use crate::data::batch::{PadSide, example_batch, int_table};
 use crate::data::export::Pairs;
 use crate::error::{GapoError, Result};
-use crate::model::Generator;
+use crate::model::{CausalLm, LanguageModel};
 use crate::readback::{floats, scalar};
 use crate::task::TrainItem;
 use crate::tokenizer::GapoTokenizer;
@@ -93,13 +93,13 @@ fn upload(
 pub async fn preference_step(
     method: PrefMethod,
     config: &PrefConfig,
-    policy: Generator,
-    reference: &Generator,
+    policy: LanguageModel,
+    reference: &LanguageModel,
     optim: &mut ModuleOptimizer,
     tokenizer: &GapoTokenizer,
     items: &[&TrainItem],
     train_device: &Device,
-) -> Result<(Generator, BTreeMap<String, f64>)> {
+) -> Result<(LanguageModel, BTreeMap<String, f64>)> {
     let b = items.len();
     let quads: Vec<_> = items.iter().map(|t| pair_of(t, config.pairs)).collect();
     // Rows 0..b chosen, b..2b rejected; for KTO, 2b..3b mismatched (prompt i, chosen response of i+1).
@@ -108,7 +108,7 @@ pub async fn preference_step(
     if method == PrefMethod::Kto {
         rows.extend((0..b).map(|i| (quads[i].0, quads[(i + 1) % b].1)));
     }
-    let max_len = policy.max_seq_len;
+    let max_len = policy.max_len();
     let (ids, mask, target) = upload(tokenizer, &rows, max_len, train_device)?;
     let (sum, count) = sequence_logps(&policy, ids.clone(), mask.clone(), target.clone());
     let mean = sum.clone() / count.clone();

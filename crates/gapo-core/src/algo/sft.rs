@@ -9,13 +9,13 @@
 //! i.e. the mean negative log-likelihood of the tokens the model should learn to write (TRL's
 //! `completion_only_loss`). The prompt is context, never a target.
 
-use crate::model::Generator;
+use crate::model::CausalLm;
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Int, Tensor};
 
 /// Log-probability the model gives each next token: `[B, T-1]`, entry `t` is `log π(x_{t+1} | x_{≤t})`.
 /// `ids`, `mask`: `[B, T]`.
-pub fn next_token_logprobs(model: &Generator, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<2> {
+pub fn next_token_logprobs(model: &impl CausalLm, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<2> {
     let [b, t] = ids.dims();
     let logits = model.forward(ids.clone(), mask); // [B, T, V]
     let logp = log_softmax(logits.narrow(1, 0, t - 1), 2); // [B, T-1, V]
@@ -23,7 +23,7 @@ pub fn next_token_logprobs(model: &Generator, ids: Tensor<2, Int>, mask: Tensor<
 }
 
 /// The SFT loss above. `loss_mask`: `[B, T]`, 1 on the tokens to learn. Returns a scalar `[1]`.
-pub fn sft_loss(model: &Generator, ids: Tensor<2, Int>, mask: Tensor<2>, loss_mask: Tensor<2>) -> Tensor<1> {
+pub fn sft_loss(model: &impl CausalLm, ids: Tensor<2, Int>, mask: Tensor<2>, loss_mask: Tensor<2>) -> Tensor<1> {
     let [_, t] = ids.dims();
     let logp = next_token_logprobs(model, ids, mask); // [B, T-1]
     let targets = loss_mask.narrow(1, 1, t - 1); // which next tokens count

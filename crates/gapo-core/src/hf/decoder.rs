@@ -26,6 +26,8 @@ pub struct HfDecoder {
     pub lm_head: Option<Linear>,
     #[module(skip)]
     pub spec: DecoderSpec,
+    /// Longest prompt + response we run (≤ the config's max_position_embeddings; memory sets it lower).
+    pub max_len: usize,
 }
 
 #[derive(Module, Debug)]
@@ -108,6 +110,7 @@ impl HfDecoder {
             norm: rms(),
             lm_head: (!spec.tie_word_embeddings).then(|| lin(d, spec.vocab_size, false)),
             spec: spec.clone(),
+            max_len: spec.max_positions,
         }
     }
 
@@ -148,6 +151,7 @@ impl HfDecoder {
             norm: load_rms(w, "model.norm.weight", d, spec.rms_norm_eps, device)?,
             lm_head,
             spec: spec.clone(),
+            max_len: spec.max_positions,
         })
     }
 

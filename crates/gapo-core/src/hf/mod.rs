@@ -7,6 +7,7 @@
 //! - [`decoder`]: RMSNorm, RoPE, grouped-query attention, SwiGLU; KV cache for sampling.
 //! - [`encoder`]: BERT's post-LN encoder with absolute positions (RoBERTa's offset positions).
 //! - [`export`]: the decoder's weights back under Hugging Face's names.
+//! - [`tokenize`]: an imported tokenizer.json with the ids that play gapo's special tokens.
 //!
 //! Like the rest of the core this module does not touch the file system: a shell hands it an [`HfSource`]
 //! that reads a file of the folder by name (the CLI reads a directory; tests read the committed fixtures).
@@ -19,6 +20,8 @@ pub mod decoder;
 pub mod encoder;
 pub mod export;
 pub mod rope;
+#[cfg(not(target_family = "wasm"))]
+pub mod tokenize;
 pub mod weights;
 
 pub use config::{DecoderSpec, EncoderSpec};

@@ -42,7 +42,7 @@ mod tests {
         let pos = Tensor::<2, Int>::from_data(TensorData::new(vec![0i64, 5, 17], [1, 3]), &device);
         let (cos, sin) = cos_sin(pos, 8, 10_000.0);
         let y = apply(x.clone(), cos, sin);
-        let (xv, yv) = (x.to_data().to_vec::<f32>().unwrap(), y.to_data().to_vec::<f32>().unwrap());
+        let (xv, yv) = (x.to_data().try_to_vec::<f32>().unwrap(), y.to_data().try_to_vec::<f32>().unwrap());
         // Position 0 (the first 8 values of each head) is unchanged.
         for head in 0..2 {
             let at = head * 24;

@@ -106,7 +106,22 @@ impl Discriminator {
 
     /// The pooled features the head reads. `hidden`: `[B, T, D]`. Returns `[B, D]`.
     pub fn pool(&self, hidden: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
-        match self.pooling {
+        pool(self.pooling, hidden, mask)
+    }
+
+    /// The discriminator's logit for each (prompt, response) row. Returns `[B]`; `sigmoid` of it is
+    /// D's probability that the response is a real answer to that prompt.
+    pub fn forward(&self, ids: Tensor<2, Int>, segments: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<1> {
+        let hidden = self.hidden(ids, segments, mask.clone());
+        self.head.pooled(self.pool(hidden, mask))
+    }
+}
+
+/// The hidden state a scalar head reads for each row. `hidden`: `[B, T, D]`; `mask`: `[B, T]`.
+/// Returns `[B, D]`.
+pub fn pool(pooling: Pooling, hidden: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
+    {
+        match pooling {
             Pooling::First => {
                 // First real token: with left padding it is not at 0, so reuse last_token on a mask that
                 // marks only the first real token.
@@ -116,13 +131,6 @@ impl Discriminator {
             Pooling::Last => last_token(hidden, mask),
             Pooling::Mean => mean_pool(hidden, mask),
         }
-    }
-
-    /// The discriminator's logit for each (prompt, response) row. Returns `[B]`; `sigmoid` of it is
-    /// D's probability that the response is a real answer to that prompt.
-    pub fn forward(&self, ids: Tensor<2, Int>, segments: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<1> {
-        let hidden = self.hidden(ids, segments, mask.clone());
-        self.head.pooled(self.pool(hidden, mask))
     }
 }
 

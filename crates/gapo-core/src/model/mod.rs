@@ -8,18 +8,22 @@
 
 pub mod attention;
 pub mod block;
+pub mod disc_model;
 pub mod encoder;
 pub mod generator;
 pub mod heads;
 pub mod init;
+pub mod lm;
 pub mod mask;
 pub mod sampling;
 pub mod scored;
 
 pub use attention::{KvCache, LayerKv};
+pub use disc_model::{DiscriminatorModel, HfDiscriminator};
 pub use encoder::{Discriminator, DiscriminatorConfig, Pooling};
 pub use generator::{Generator, GeneratorConfig};
 pub use heads::{ScalarHead, ScalarHeadConfig};
+pub use lm::{CausalLm, LanguageModel};
 pub use scored::ScoredDecoder;
 
 /// GPT-2's initialisation: every weight from N(0, 0.02) (biases too; LayerNorm keeps 1/0). With tied

@@ -6,7 +6,8 @@
 //! draws from `softmax(logits / T)` using only elementwise ops and an argmax, which every backend has.
 
 use super::attention::KvCache;
-use super::generator::{Generator, positions_from_mask};
+use super::generator::positions_from_mask;
+use super::lm::CausalLm;
 use super::mask::MASKED;
 use crate::error::GapoError;
 use burn::config::Config;
@@ -97,7 +98,7 @@ pub struct Rollout {
 /// Samples up to `max_new` tokens for a batch of left-padded prompts with the KV cache.
 /// `prompt_ids`, `prompt_mask`: `[B, P]` with padding on the left.
 pub fn generate(
-    model: &Generator,
+    model: &impl CausalLm,
     prompt_ids: Tensor<2, Int>,
     prompt_mask: Tensor<2>,
     max_new: usize,
@@ -109,7 +110,7 @@ pub fn generate(
     let [b, p] = prompt_ids.dims();
     model.check_len(p + max_new)?;
     let device = prompt_ids.device();
-    let mut cache = KvCache::new(model.n_layers());
+    let mut cache = KvCache::default();
     let positions = positions_from_mask(prompt_mask.clone());
     let mut next_pos = positions.clone().narrow(1, p - 1, 1); // [B, 1]: position of the last prompt token
     let mut key_mask = prompt_mask.clone();

@@ -2,21 +2,23 @@
 //! (one score per sequence, at its last real token). Both are separate copies of the backbone, as in
 //! OpenRLHF, so training them never moves the policy.
 
-use super::generator::{Generator, GeneratorConfig};
+use super::generator::GeneratorConfig;
 use super::heads::{ScalarHead, ScalarHeadConfig, last_token};
+use super::lm::{CausalLm, LanguageModel};
 use burn::module::Module;
 use burn::tensor::{Device, Int, Tensor};
 
 #[derive(Module, Debug)]
 pub struct ScoredDecoder {
-    pub backbone: Generator,
+    pub backbone: LanguageModel,
     pub head: ScalarHead,
 }
 
 impl ScoredDecoder {
     /// A fresh head on a copy of `backbone` (e.g. the SFT generator).
-    pub fn from_backbone(backbone: Generator, device: &Device) -> Self {
-        let d = backbone.tok_emb.weight.dims()[1];
+    pub fn from_backbone(backbone: impl Into<LanguageModel>, device: &Device) -> Self {
+        let backbone = backbone.into();
+        let d = backbone.d_model();
         Self { backbone, head: ScalarHeadConfig::new(d).init(device) }
     }
 

@@ -1,0 +1,134 @@
+//! GAPO through the Session with imported Hugging Face models: the tiny random Qwen2 generator and BERT
+//! encoder of tests/fixtures/hf (see hf_parity.rs), on the built-in task, on the CPU.
+
+use burn::module::Module;
+use burn::tensor::Device;
+use futures_lite::future::block_on;
+use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, MemorySource, Weights};
+use gapo_core::model::{CausalLm, HfDiscriminator, LanguageModel, Pooling};
+use gapo_core::session::{Algo, ImportedModels, RunConfig, Session};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn folder(name: &str) -> MemorySource {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf").join(name);
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        files.insert(path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap());
+    }
+    MemorySource { label: dir.display().to_string(), files }
+}
+
+fn imported(device: &Device) -> ImportedModels {
+    let g = folder("qwen2");
+    let g_config = hf::read_config(&g).unwrap();
+    let generator =
+        HfDecoder::load(&DecoderSpec::from_config(&g_config).unwrap(), &Weights::read(&g).unwrap(), device).unwrap();
+    let d = folder("bert");
+    let d_config = hf::read_config(&d).unwrap();
+    let encoder =
+        HfEncoder::load(&EncoderSpec::from_config(&d_config).unwrap(), &Weights::read(&d).unwrap(), device).unwrap();
+    let d_tokenizer = hf::tokenize::encoder_tokenizer(&d, &d_config).unwrap();
+    ImportedModels {
+        generator,
+        tokenizer: hf::tokenize::decoder_tokenizer(&g, &g_config).unwrap(),
+        discriminator: Some(HfDiscriminator::new(encoder, d_tokenizer, Pooling::First, device)),
+    }
+}
+
+fn tiny_gapo() -> RunConfig {
+    let mut c = RunConfig { algo: Algo::Gapo, ..RunConfig::default() };
+    c.task.n_train = 24;
+    c.task.n_eval = 4;
+    c.sft.steps = 2;
+    c.sft.batch = 4;
+    c.ppo.rollout_batch = 4;
+    c.ppo.minibatch = 2;
+    c.ppo.max_new_tokens = 8;
+    c.eval.max_new_tokens = 8;
+    c.disc.warmup_epochs = 1;
+    c.disc.batch = 8;
+    c.gapo.stages = 1;
+    c.gapo.rollouts_per_stage = 1;
+    c.gapo.disc_items_per_stage = 8;
+    c.gapo.probe_prompts = 4;
+    c
+}
+
+fn flat(model: &LanguageModel) -> Vec<f32> {
+    let LanguageModel::Hf(m) = model else { panic!("an imported generator") };
+    m.embed.weight.val().into_data().try_into_vec::<f32>().unwrap()
+}
+
+#[test]
+fn gapo_runs_with_an_imported_qwen2_generator_and_bert_discriminator() {
+    let device = Device::flex();
+    let models = imported(&device);
+    let vocab_d = models.discriminator.as_ref().unwrap().encoder.spec.vocab_size;
+    assert!(models.tokenizer.vocab_size() > vocab_d, "the test needs D's vocabulary to be the smaller one");
+    let mut s = Session::with_imported(tiny_gapo(), device, models).unwrap();
+    let before = flat(&s.generator());
+    let mut phases = Vec::new();
+    loop {
+        let r = block_on(s.step()).unwrap();
+        for (k, v) in &r.metrics {
+            assert!(v.is_finite(), "step {} ({}): {k} = {v}", r.step, r.phase);
+        }
+        phases.push(r.phase.clone());
+        if r.done {
+            break;
+        }
+    }
+    for phase in ["sft", "warmup", "probe", "generator", "discriminator"] {
+        assert!(phases.iter().any(|p| p == phase), "no {phase} step in {phases:?}");
+    }
+    // D reads text with its own tokenizer, whichever tokenizer the caller holds (the session's is the
+    // generator's, vocabulary 300 against BERT's 120).
+    let disc = s.disc.as_ref().expect("a discriminator").disc.valid();
+    let row = ("Describe a red lamp.".to_string(), "A red lamp.".to_string(), 1.0f32);
+    let via_session = gapo_core::algo::discriminator::logits(&disc, &s.tokenizer, &[&row], &Device::flex()).unwrap();
+    let d_tok = disc.tokenizer().expect("the imported D has its own tokenizer");
+    let pair = d_tok.encode_pair(&row.0, &row.1, disc.max_len()).unwrap();
+    assert!(pair.ids.iter().all(|&i| (i as usize) < vocab_d));
+    let t = pair.ids.len();
+    let ids = burn::tensor::Tensor::<2, burn::tensor::Int>::from_data(
+        burn::tensor::TensorData::new(pair.ids.iter().map(|&i| i as i64).collect::<Vec<_>>(), [1, t]),
+        &Device::flex(),
+    );
+    let segs = burn::tensor::Tensor::<2, burn::tensor::Int>::from_data(
+        burn::tensor::TensorData::new(pair.segments.iter().map(|&i| i as i64).collect::<Vec<_>>(), [1, t]),
+        &Device::flex(),
+    );
+    let direct = disc.forward(ids, segs, burn::tensor::Tensor::<2>::ones([1, t], &Device::flex()));
+    assert_eq!(
+        via_session.into_data().try_into_vec::<f32>().unwrap(),
+        direct.into_data().try_into_vec::<f32>().unwrap()
+    );
+    let after = s.generator();
+    assert!(flat(&after) != before, "SFT and PPO left the imported generator unchanged");
+    let evaluated = s.final_eval.as_ref().expect("a final evaluation");
+    assert!((0.0..=1.0).contains(&evaluated.prompt_strict));
+
+    // The tuned generator goes out as a Hugging Face folder and reads back to the same logits.
+    let LanguageModel::Hf(tuned) = after else { unreachable!() };
+    let source = folder("qwen2");
+    let config = hf::read_config(&source).unwrap();
+    let files = block_on(hf::export::decoder_folder(&tuned, &config, &source.files["tokenizer.json"])).unwrap();
+    let exported = MemorySource { label: "exported".into(), files };
+    let back = HfDecoder::load(&tuned.spec, &Weights::read(&exported).unwrap(), &Device::flex()).unwrap();
+    let ids = burn::tensor::Tensor::<2, burn::tensor::Int>::from_data([[5i64, 17, 42, 7]], &Device::flex());
+    let mask = burn::tensor::Tensor::<2>::ones([1, 4], &Device::flex());
+    let a = CausalLm::forward(&tuned.valid(), ids.clone(), mask.clone()).into_data().try_into_vec::<f32>().unwrap();
+    let b = CausalLm::forward(&back, ids, mask).into_data().try_into_vec::<f32>().unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn gapo_without_an_imported_discriminator_is_refused_by_name() {
+    let device = Device::flex();
+    let mut models = imported(&device);
+    models.discriminator = None;
+    let err = Session::with_imported(tiny_gapo(), device, models).err().expect("refused").to_string();
+    assert!(err.contains("--discriminator"), "{err}");
+}

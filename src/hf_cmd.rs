@@ -1,0 +1,88 @@
+//! `gapo train --generator DIR [--discriminator DIR]`: the same run as `gapo run`, with a Hugging Face
+//! decoder (Qwen2/Llama) as the generator and a BERT/RoBERTa encoder as the discriminator's backbone,
+//! each read from its folder (config.json, model.safetensors or shards, tokenizer.json). The tuned
+//! generator is written back as a Hugging Face folder, `OUT/generator/`.
+
+use anyhow::{Context, Result};
+use gapo_core::device::{BackendChoice, describe, device_for};
+use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, HfSource, Weights};
+use gapo_core::model::{HfDiscriminator, Pooling};
+use gapo_core::session::{ImportedModels, Session};
+use std::path::{Path, PathBuf};
+
+/// A Hugging Face folder on disk.
+pub struct DirSource(pub PathBuf);
+
+impl HfSource for DirSource {
+    fn label(&self) -> String {
+        self.0.display().to_string()
+    }
+    fn read(&self, name: &str) -> gapo_core::Result<Option<Vec<u8>>> {
+        match std::fs::read(self.0.join(name)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.error(name, e.to_string())),
+        }
+    }
+}
+
+pub struct HfArgs<'a> {
+    pub generator: &'a Path,
+    pub discriminator: Option<&'a Path>,
+    pub max_len: usize,
+    pub pooling: &'a str,
+}
+
+pub fn run(hf_args: HfArgs<'_>, run: &crate::run::RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
+    let config = run.config(seed)?;
+    let device = device_for(choice)?;
+    println!("device: {}", describe(choice, &device));
+    let g = DirSource(hf_args.generator.to_path_buf());
+    let g_config = hf::read_config(&g)?;
+    let spec = DecoderSpec::from_config(&g_config)?;
+    let mut generator = HfDecoder::load(&spec, &Weights::read(&g)?, &device)?;
+    generator.max_len = hf_args.max_len.min(spec.max_positions);
+    println!(
+        "generator: {} ({:?}, {:.1}M parameters, {} layers, {}/{} heads), run at up to {} tokens",
+        g.label(),
+        spec.family,
+        spec.num_params() as f64 / 1e6,
+        spec.n_layers,
+        spec.n_heads,
+        spec.n_kv_heads,
+        generator.max_len
+    );
+    let tokenizer = hf::tokenize::decoder_tokenizer(&g, &g_config)?;
+    let discriminator = match hf_args.discriminator {
+        Some(dir) => {
+            let d = DirSource(dir.to_path_buf());
+            let d_config = hf::read_config(&d)?;
+            let spec = EncoderSpec::from_config(&d_config)?;
+            let encoder = HfEncoder::load(&spec, &Weights::read(&d)?, &device)?;
+            let pooling = match hf_args.pooling {
+                "first" => Pooling::First,
+                "last" => Pooling::Last,
+                "mean" => Pooling::Mean,
+                other => anyhow::bail!("--pooling {other}: expected first, last or mean"),
+            };
+            println!(
+                "discriminator: {} ({:?}, {} layers, width {}), pooling {}",
+                d.label(),
+                spec.family,
+                spec.n_layers,
+                spec.hidden_size,
+                hf_args.pooling
+            );
+            Some(HfDiscriminator::new(encoder, hf::tokenize::encoder_tokenizer(&d, &d_config)?, pooling, &device))
+        }
+        None => None,
+    };
+    let session =
+        Session::with_imported(config.clone(), device, ImportedModels { generator, tokenizer, discriminator })?;
+    crate::atomic::write_atomic(&run.out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
+        .context("saving config.json")?;
+    if run.checkpoint_every > 0 {
+        println!("note: runs with imported models are not checkpointed for --resume yet");
+    }
+    crate::run::drive(session, &run.out, 0, String::new(), Some(g_config))
+}
