@@ -31,6 +31,7 @@ pub struct HfArgs<'a> {
     pub discriminator: Option<&'a Path>,
     pub max_len: usize,
     pub pooling: &'a str,
+    pub lora: Option<(usize, f64)>,
 }
 
 pub fn run(hf_args: HfArgs<'_>, run: &crate::run::RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
@@ -77,8 +78,11 @@ pub fn run(hf_args: HfArgs<'_>, run: &crate::run::RunArgs, choice: BackendChoice
         }
         None => None,
     };
-    let session =
-        Session::with_imported(config.clone(), device, ImportedModels { generator, tokenizer, discriminator })?;
+    let session = Session::with_imported(
+        config.clone(),
+        device,
+        ImportedModels { generator, tokenizer, discriminator, lora: hf_args.lora },
+    )?;
     crate::atomic::write_atomic(&run.out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
         .context("saving config.json")?;
     if run.checkpoint_every > 0 {

@@ -42,6 +42,12 @@ pub struct TrainArgs {
     /// Which hidden state of the imported encoder the discriminator's head reads: first, last or mean.
     #[arg(long, default_value = "first", requires = "discriminator")]
     pub pooling: String,
+    /// Train LoRA adapters of this rank on the imported generator's projections instead of all weights.
+    #[arg(long, value_name = "RANK", requires = "generator")]
+    pub lora_rank: Option<usize>,
+    /// LoRA's alpha (the update is scaled by alpha / rank).
+    #[arg(long, default_value_t = 16.0, requires = "lora_rank")]
+    pub lora_alpha: f64,
     /// The run settings (as `gapo run`); with --data, --steps, --set sft.batch=… and --set sft.lr=… apply.
     #[command(flatten)]
     pub run: RunArgs,
@@ -90,6 +96,7 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
             discriminator: args.discriminator.as_deref(),
             max_len: args.max_len,
             pooling: &args.pooling,
+            lora: args.lora_rank.map(|r| (r, args.lora_alpha)),
         };
         return crate::hf_cmd::run(hf, &args.run, choice, seed);
     }

@@ -449,10 +449,13 @@ fn train_with_imported_hugging_face_models_writes_a_hugging_face_folder() {
         "4",
         "--steps",
         "1",
+        "--lora-rank",
+        "2",
         "--out",
         again.path().to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", text(&o));
+    assert!(again.path().join("generator/model.safetensors").is_file(), "the LoRA run's merged export");
 
     // Bad folders are named.
     let o = gapo(&[

@@ -254,6 +254,8 @@ pub struct ImportedModels {
     pub generator: HfDecoder,
     pub tokenizer: GapoTokenizer,
     pub discriminator: Option<HfDiscriminator>,
+    /// Train LoRA adapters (rank, alpha) on the generator's projections instead of all its weights.
+    pub lora: Option<(usize, f64)>,
 }
 
 impl Session {
@@ -333,7 +335,11 @@ impl Session {
         let mut s = Self::new(config, device)?;
         let train_device = s.train_device.clone();
         s.tokenizer = models.tokenizer;
-        s.sft_generator = Some(LanguageModel::Hf(models.generator.fork(&train_device).train()));
+        let mut generator = models.generator.fork(&train_device).train();
+        if let Some((rank, alpha)) = models.lora {
+            generator = crate::hf::decoder::with_lora(generator, rank, alpha)?;
+        }
+        s.sft_generator = Some(LanguageModel::Hf(generator));
         s.disc = match (needs_disc, models.discriminator) {
             (true, Some(d)) => Some(DiscTrainer::new(s.config.disc.clone(), d.fork(&train_device).train())),
             _ => None,

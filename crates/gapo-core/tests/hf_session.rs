@@ -34,6 +34,7 @@ fn imported(device: &Device) -> ImportedModels {
         generator,
         tokenizer: hf::tokenize::decoder_tokenizer(&g, &g_config).unwrap(),
         discriminator: Some(HfDiscriminator::new(encoder, d_tokenizer, Pooling::First, device)),
+        lora: None,
     }
 }
 
@@ -131,4 +132,45 @@ fn gapo_without_an_imported_discriminator_is_refused_by_name() {
     models.discriminator = None;
     let err = Session::with_imported(tiny_gapo(), device, models).err().expect("refused").to_string();
     assert!(err.contains("--discriminator"), "{err}");
+}
+
+#[test]
+fn lora_trains_only_the_adapters_and_the_export_merges_them() {
+    let device = Device::flex();
+    let mut models = imported(&device);
+    models.lora = Some((4, 8.0));
+    let mut config = tiny_gapo();
+    config.ppo.actor_lr = 1e-2; // large enough that the adapters visibly move in a few steps
+    config.sft.lr = 1e-2;
+    let mut s = Session::with_imported(config, device, models).unwrap();
+    let LanguageModel::Hf(start) = s.generator() else { unreachable!() };
+    while !block_on(s.step()).unwrap().done {}
+    let LanguageModel::Hf(end) = s.generator() else { unreachable!() };
+    let read = |t: burn::tensor::Tensor<2>| t.into_data().try_into_vec::<f32>().unwrap();
+    let q = |m: &HfDecoder| (read(m.layers[0].q.weight.base()), read(m.layers[0].q.weight.val()));
+    let (base0, val0) = q(&start);
+    let (base1, val1) = q(&end);
+    assert_eq!(base0, base1, "the frozen base weight moved");
+    assert_eq!(base0, val0, "a fresh adapter (B = 0) changes nothing");
+    assert!(val1 != base1, "the adapter did not train");
+    assert!(end.layers[0].q.weight.adapter().is_some());
+    assert_eq!(read(start.embed.weight.val()), read(end.embed.weight.val()), "the embedding is frozen under LoRA");
+
+    // The export writes merged dense weights: re-imported without adapters, the logits are the same.
+    let source = folder("qwen2");
+    let config = hf::read_config(&source).unwrap();
+    let files = block_on(hf::export::decoder_folder(&end, &config, &source.files["tokenizer.json"])).unwrap();
+    let back = HfDecoder::load(
+        &end.spec,
+        &Weights::read(&MemorySource { label: "lora".into(), files }).unwrap(),
+        &Device::flex(),
+    )
+    .unwrap();
+    assert!(back.layers[0].q.weight.adapter().is_none());
+    let ids = burn::tensor::Tensor::<2, burn::tensor::Int>::from_data([[5i64, 17, 42, 7]], &Device::flex());
+    let mask = burn::tensor::Tensor::<2>::ones([1, 4], &Device::flex());
+    let a = CausalLm::forward(&end, ids.clone(), mask.clone()).into_data().try_into_vec::<f32>().unwrap();
+    let b = CausalLm::forward(&back, ids, mask).into_data().try_into_vec::<f32>().unwrap();
+    let diff = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
+    assert!(diff < 1e-5, "merged export differs by {diff}");
 }

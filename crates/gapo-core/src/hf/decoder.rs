@@ -261,6 +261,19 @@ impl DecoderLayer {
     }
 }
 
+/// Attaches LoRA adapters (burn's `Module::apply_lora`: `W + (α/r)·A·B`, B = 0 at first, so the model is
+/// unchanged) to every attention and MLP projection, and freezes everything else: embedding, norms,
+/// output head. The critic, a copy of the policy, gets its own adapters' copy. `Param::val` is the merged
+/// weight, so the exporter writes dense weights that transformers reads without PEFT.
+pub fn with_lora(model: HfDecoder, rank: usize, alpha: f64) -> crate::Result<HfDecoder> {
+    if rank == 0 {
+        return Err(crate::GapoError::Config { field: "lora.rank".into(), message: "must be at least 1".into() });
+    }
+    let projections = burn::module::ParamGroup::from_regex(r"^layers\.\d+\.(q|k|v|o|gate|up|down)\.weight$")
+        .map_err(|e| crate::GapoError::Config { field: "lora".into(), message: format!("{e:?}") })?;
+    Ok(model.apply_lora(burn::module::Lora::new(rank, alpha).set_param_group(projections)))
+}
+
 /// Each key/value head serves `n_rep` query heads in a row (head `i` of q reads kv head `i / n_rep`).
 /// `x`: `[B, Hkv, S, Dh]`. Returns `[B, Hkv·n_rep, S, Dh]`.
 fn repeat_kv(x: Tensor<4>, n_rep: usize) -> Tensor<4> {
