@@ -9,8 +9,13 @@ use gapo_core::model::GeneratorConfig;
 use gapo_core::rng::SplitMix64;
 use gapo_core::tokenizer::GapoTokenizer;
 
+/// The tests in this file seed the one CPU device's random stream; run side by side they would draw from
+/// each other's streams.
+static DEVICE_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn ppo_climbs_towards_a_known_optimum() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
     let corpus: Vec<String> = (0..200).map(|i| format!("item {i} is red and blue and green, size {}", i % 7)).collect();
     let tokenizer = GapoTokenizer::train(&corpus, 300).unwrap();
     let device = Device::flex();
@@ -58,4 +63,68 @@ fn ppo_climbs_towards_a_known_optimum() {
     let start: f64 = curve[..5].iter().sum::<f64>() / 5.0;
     let end: f64 = curve[curve.len() - 5..].iter().sum::<f64>() / 5.0;
     assert!(end > start + 0.3 && end > 0.4, "reward went from {start:.3} to {end:.3}: {curve:?}");
+}
+
+/// Gradient accumulation: a minibatch of 16 taken as 4 micro-batches of 4 makes the same update as in one
+/// pass (each micro-batch's loss is weighted by its share of the rows).
+#[test]
+fn micro_batches_accumulate_to_the_same_update() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let corpus: Vec<String> = (0..100).map(|i| format!("item {i} is red or blue, size {}", i % 5)).collect();
+    let tokenizer = GapoTokenizer::train(&corpus, 280).unwrap();
+    let device = Device::flex();
+    let train_device = device.clone().autodiff();
+    let cfg = GeneratorConfig::new(tokenizer.vocab_size())
+        .with_d_model(16)
+        .with_n_layers(1)
+        .with_n_heads(2)
+        .with_max_seq_len(24);
+    let prompts: Vec<String> = (0..16).map(|i| format!("item {i}")).collect();
+    let mut score = |responses: &[String]| {
+        // Varying lengths matter here: the token shares differ between micro-batches.
+        let s: Vec<f32> = responses.iter().map(|r| r.len() as f32 / 20.0).collect();
+        Ok(Tensor::<1>::from_data(TensorData::new(s, [responses.len()]), &device))
+    };
+    let run = |micro_batch: usize, score: &mut dyn FnMut(&[String]) -> gapo_core::Result<Tensor<1>>| {
+        device.seed(11);
+        let config = PpoConfig {
+            rollout_batch: 16,
+            max_new_tokens: 8,
+            epochs: 1,
+            minibatch: 16,
+            micro_batch,
+            actor_lr: 1e-2,
+            critic_lr: 1e-2,
+            ..PpoConfig::default()
+        };
+        let model = cfg.init(&train_device);
+        let mut learner = PpoLearner::new(config, model, &train_device);
+        let (mut exp, mut metrics) = block_on(learner.make_experience(&tokenizer, &prompts, score, &device)).unwrap();
+        // A random model seldom ends early: give the rows different lengths (1..=8 tokens) by hand, so
+        // the micro-batches hold different numbers of tokens.
+        let cut: Vec<f32> = (0..16).flat_map(|r| (0..8).map(move |t| if t <= r % 8 { 1.0 } else { 0.0 })).collect();
+        exp.action_mask = exp.action_mask * Tensor::<2>::from_data(TensorData::new(cut, [16, 8]), &device);
+        let lengths: Vec<f32> = exp.action_mask.clone().sum_dim(1).into_data().try_into_vec::<f32>().unwrap();
+        block_on(learner.learn(&exp, &mut SplitMix64::new(3), &mut metrics)).unwrap();
+        let params = burn::module::Module::valid(&learner.policy);
+        let gapo_core::model::LanguageModel::Tiny(g) = params else { unreachable!() };
+        (g.tok_emb.weight.val().into_data().try_into_vec::<f32>().unwrap(), metrics["loss/policy_avg"], lengths)
+    };
+    let (whole, loss_whole, lengths) = run(0, &mut score);
+    let (micro, loss_micro, _) = run(4, &mut score);
+    assert!(
+        lengths.iter().any(|&l| l != lengths[0]),
+        "the rollout should have responses of different lengths: {lengths:?}"
+    );
+    assert!((loss_whole - loss_micro).abs() < 1e-6, "policy loss {loss_whole} vs {loss_micro}");
+    let diff = whole.iter().zip(&micro).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    assert!(diff < 1e-6, "weights after one update differ by {diff}");
+    // The test can fail: the update itself is far larger than the tolerance.
+    let (before, _, _) = {
+        device.seed(11);
+        let g = cfg.init(&train_device);
+        (g.tok_emb.weight.val().into_data().try_into_vec::<f32>().unwrap(), 0.0, ())
+    };
+    let moved = before.iter().zip(&whole).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    assert!(moved > 1e-4, "the update moved the weights by only {moved}");
 }

@@ -16,7 +16,7 @@ use crate::readback::{ints, scalar};
 use crate::rng::SplitMix64;
 use crate::tokenizer::GapoTokenizer;
 use burn::module::Module;
-use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{AdamWConfig, GradientsAccumulator, GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,9 @@ pub struct PpoConfig {
     /// Passes over each rollout.
     pub epochs: usize,
     pub minibatch: usize,
+    /// Rows per forward/backward pass inside a minibatch (gradient accumulation: one optimizer step per
+    /// minibatch, the same update in less memory); 0 = the whole minibatch at once.
+    pub micro_batch: usize,
     pub actor_lr: f64,
     pub critic_lr: f64,
     pub eps_clip: f64,
@@ -63,6 +66,7 @@ impl Default for PpoConfig {
             max_new_tokens: 48,
             epochs: 2,
             minibatch: 16,
+            micro_batch: 0,
             actor_lr: 3e-5,
             critic_lr: 1e-4,
             eps_clip: 0.2,
@@ -241,46 +245,62 @@ impl PpoLearner {
             let mut order: Vec<i64> = (0..b as i64).collect();
             rng.shuffle(&mut order);
             for chunk in order.chunks(c.minibatch.max(1)) {
-                let idx = Tensor::<1, Int>::from_data(TensorData::new(chunk.to_vec(), [chunk.len()]), &device);
-                let pick2 = |t: &Tensor<2>| t.clone().select(0, idx.clone());
-                let ids = exp.ids.clone().select(0, idx.clone());
-                let mask = pick2(&exp.mask);
-                let am = pick2(&exp.action_mask);
+                let pick_rows = |rows: &[i64]| {
+                    let idx = Tensor::<1, Int>::from_data(TensorData::new(rows.to_vec(), [rows.len()]), &device);
+                    move |t: &Tensor<2>| t.clone().select(0, idx.clone())
+                };
+                // Both losses are means over rows (of each row's token mean, `ppo::masked_mean`): a
+                // micro-batch's loss weighted by its share of the minibatch's rows sums to exactly that.
+                let (mut actor_acc, mut critic_acc) = (GradientsAccumulator::new(), GradientsAccumulator::new());
+                let (mut loss_v, mut vl_v) = (0.0, 0.0);
+                let micro = if c.micro_batch == 0 { chunk.len() } else { c.micro_batch };
+                for rows in chunk.chunks(micro) {
+                    let pick2 = pick_rows(rows);
+                    let idx = Tensor::<1, Int>::from_data(TensorData::new(rows.to_vec(), [rows.len()]), &device);
+                    let ids = exp.ids.clone().select(0, idx);
+                    let mask = pick2(&exp.mask);
+                    let am = pick2(&exp.action_mask);
+                    let share = rows.len() as f64 / chunk.len() as f64;
 
-                let (logp, _) = response_logprobs(&self.policy, ids.clone(), mask.clone(), exp.prompt_len, n);
-                let pl = policy_loss(logp, pick2(&exp.old_logp), pick2(&exp.advantages), am.clone(), c.eps_clip);
-                let loss_v = scalar(pl.loss.clone().detach()).await?;
-                if !loss_v.is_finite() {
-                    return Err(GapoError::Diverged(format!("loss/policy_avg is {loss_v}: the update was skipped")));
+                    let (logp, _) = response_logprobs(&self.policy, ids.clone(), mask.clone(), exp.prompt_len, n);
+                    let pl = policy_loss(logp, pick2(&exp.old_logp), pick2(&exp.advantages), am.clone(), c.eps_clip);
+                    let loss = pl.loss.mul_scalar(share);
+                    let part = scalar(loss.clone().detach()).await?;
+                    if !part.is_finite() {
+                        return Err(GapoError::Diverged(format!("loss/policy_avg is {part}: the update was skipped")));
+                    }
+                    let ratio_v = scalar(pl.ratio.clone()).await?;
+                    if !(ratio_v.is_finite() && ratio_v < 10.0 && ratio_v > 0.1) {
+                        return Err(GapoError::Diverged(format!(
+                            "val/ratio is {ratio_v}, far outside the clip range: the update was skipped"
+                        )));
+                    }
+                    loss_v += part;
+                    actor_acc.accumulate(&self.policy, GradientsParams::from_grads(loss.backward(), &self.policy));
+                    add("policy/clipfrac_avg", scalar(pl.clipfrac).await?);
+                    add("policy/approxkl_avg", scalar(pl.approxkl).await?);
+                    add("val/ratio", ratio_v);
+
+                    let values = response_values(&self.critic, ids, mask, exp.prompt_len, n);
+                    let (vl, vclip) = value_loss(values, pick2(&exp.old_values), pick2(&exp.returns), am, c.value_clip);
+                    let vl = vl.mul_scalar(share);
+                    let part = scalar(vl.clone().detach()).await?;
+                    if !part.is_finite() {
+                        return Err(GapoError::Diverged(format!("loss/value_avg is {part}: the update was skipped")));
+                    }
+                    vl_v += part;
+                    critic_acc.accumulate(&self.critic, GradientsParams::from_grads(vl.backward(), &self.critic));
+                    add("val/clipfrac_avg", scalar(vclip).await?);
                 }
-                let ratio_v = scalar(pl.ratio.clone()).await?;
-                if !(ratio_v.is_finite() && ratio_v < 10.0 && ratio_v > 0.1) {
-                    return Err(GapoError::Diverged(format!(
-                        "val/ratio is {ratio_v}, far outside the clip range: the update was skipped"
-                    )));
-                }
-                let grads = GradientsParams::from_grads(pl.loss.backward(), &self.policy);
-                let (grads, norm) = clip_global_norm(&self.policy, grads, c.max_grad_norm);
+                let (grads, norm) = clip_global_norm(&self.policy, actor_acc.grads(), c.max_grad_norm);
                 self.policy = self.actor_optim.step(c.actor_lr, self.policy.clone(), grads);
                 add("loss/policy_avg", loss_v);
-                add("policy/clipfrac_avg", scalar(pl.clipfrac).await?);
-                add("policy/approxkl_avg", scalar(pl.approxkl).await?);
-                add("val/ratio", ratio_v);
                 if let Some(norm) = norm {
                     add("policy/grad_norm", scalar(norm).await?);
                 }
-
-                let values = response_values(&self.critic, ids, mask, exp.prompt_len, n);
-                let (vl, vclip) = value_loss(values, pick2(&exp.old_values), pick2(&exp.returns), am, c.value_clip);
-                let vl_v = scalar(vl.clone().detach()).await?;
-                if !vl_v.is_finite() {
-                    return Err(GapoError::Diverged(format!("loss/value_avg is {vl_v}: the update was skipped")));
-                }
-                let grads = GradientsParams::from_grads(vl.backward(), &self.critic);
-                let (grads, _) = clip_global_norm(&self.critic, grads, c.max_grad_norm);
+                let (grads, _) = clip_global_norm(&self.critic, critic_acc.grads(), c.max_grad_norm);
                 self.critic = self.critic_optim.step(c.critic_lr, self.critic.clone(), grads);
                 add("loss/value_avg", vl_v);
-                add("val/clipfrac_avg", scalar(vclip).await?);
             }
         }
         for (k, (s, count)) in sums {
