@@ -8,6 +8,7 @@ use gapo_core::device::{BackendChoice, describe, device_for};
 use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, HfSource, Weights};
 use gapo_core::model::{HfDiscriminator, Pooling};
 use gapo_core::session::{ImportedModels, Session};
+use gapo_core::task::TaskData;
 use std::path::{Path, PathBuf};
 
 /// A Hugging Face folder on disk.
@@ -34,7 +35,14 @@ pub struct HfArgs<'a> {
     pub lora: Option<(usize, f64)>,
 }
 
-pub fn run(hf_args: HfArgs<'_>, run: &crate::run::RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
+/// `task`: a data file's task, else the built-in one.
+pub fn run(
+    hf_args: HfArgs<'_>,
+    run: &crate::run::RunArgs,
+    choice: BackendChoice,
+    seed: Option<u64>,
+    task: Option<TaskData>,
+) -> Result<()> {
     let config = run.config(seed)?;
     let device = device_for(choice)?;
     println!("device: {}", describe(choice, &device));
@@ -82,6 +90,7 @@ pub fn run(hf_args: HfArgs<'_>, run: &crate::run::RunArgs, choice: BackendChoice
         config.clone(),
         device,
         ImportedModels { generator, tokenizer, discriminator, lora: hf_args.lora },
+        task,
     )?;
     crate::atomic::write_atomic(&run.out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
         .context("saving config.json")?;

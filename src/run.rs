@@ -207,6 +207,21 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()
     drive(session, &args.out, args.checkpoint_every, String::new(), None)
 }
 
+/// `gapo train --data FILE --algo …`: the run on a data file's task. Not checkpointed for --resume yet.
+pub fn run_on_task(
+    config: RunConfig,
+    task: gapo_core::task::TaskData,
+    out: &Path,
+    choice: BackendChoice,
+) -> Result<()> {
+    let device = device_for(choice)?;
+    println!("device: {}", describe(choice, &device));
+    let session = Session::on_task(config.clone(), device, task)?;
+    write_atomic(&out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
+        .context("saving config.json")?;
+    drive(session, out, 0, String::new(), None)
+}
+
 /// `gapo train --resume DIR`: restores `DIR/resume.bin`, keeps the metrics logged before it and runs on
 /// to the end, as if never stopped.
 pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overrides: &[String]) -> Result<()> {

@@ -1,6 +1,8 @@
 //! `gapo train`: `--resume DIR` continues a killed run exactly; `--data FILE` trains on a user's jsonl file
-//! in any supported format (for now SFT: the preferred side of every row — chosen / label true / label 1 /
-//! the `chosen` text of a GAPO row — is the target); with neither it is `gapo run`.
+//! in any supported format: SFT on the preferred side of every row (any text), or any other method on the
+//! rows as a task, whose prompts must be ones the checkers read (`TaskData::from_rows`);
+//! `--generator DIR [--discriminator DIR]` runs with Hugging Face models (`hf_cmd.rs`); with none of
+//! these it is `gapo run`.
 
 use crate::atomic::write_atomic;
 use crate::run::RunArgs;
@@ -12,6 +14,8 @@ use gapo_core::checkpoint;
 use gapo_core::config::ModelPreset;
 use gapo_core::data::jsonl::{Format, GAPO_SEPARATOR, Row, read_jsonl, split_gapo_text};
 use gapo_core::device::{BackendChoice, device_for};
+use gapo_core::session::Algo;
+use gapo_core::task::{DataRow, TaskConfig, TaskData};
 use gapo_core::tokenizer::GapoTokenizer;
 use std::path::PathBuf;
 
@@ -53,29 +57,49 @@ pub struct TrainArgs {
     pub run: RunArgs,
 }
 
-/// The (prompt, response) pairs SFT learns from: the preferred side of each row.
-fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String, String)>> {
-    let mut pairs = Vec::new();
+/// A GAPO row's text split into (prompt, response) at the separator, or an error naming row and field.
+fn split_gapo(text: &str, separator: &str, source: &str, row: usize, field: &str) -> Result<(String, String)> {
+    let Some((prompt, response)) = split_gapo_text(text, separator) else {
+        bail!("{source}: row {row}: field `{field}` has no separator {separator:?} between prompt and response");
+    };
+    let prompt = prompt.strip_suffix(separator).unwrap_or(prompt).trim_end();
+    Ok((prompt.to_string(), response.trim_start().to_string()))
+}
+
+/// The rows as the task's rows: the preferred (prompt, response) of each, with the rejected prompt of a
+/// GAPO row and the rejected response of a preference row. Rows with only a rejected side are skipped.
+fn data_rows(rows: &[Row], separator: &str, source: &str) -> Result<Vec<DataRow>> {
+    let mut out = Vec::new();
     for (i, row) in rows.iter().enumerate() {
+        let line = i + 1;
+        let plain = |prompt: &String, response: &String| DataRow {
+            line,
+            prompt: prompt.clone(),
+            response: response.clone(),
+            rejected_prompt: None,
+            rejected_response: None,
+        };
         match row {
-            Row::Preference { prompt, chosen, .. } => pairs.push((prompt.clone(), chosen.clone())),
-            Row::Unpaired { prompt, completion, label: true } => pairs.push((prompt.clone(), completion.clone())),
-            Row::Pointwise { prompt, response, label: 1 } => pairs.push((prompt.clone(), response.clone())),
-            Row::Gapo { chosen, .. } => {
-                let Some((prompt, response)) = split_gapo_text(chosen, separator) else {
-                    bail!(
-                        "{source}: row {}: field `chosen` has no separator {separator:?} between prompt and response",
-                        i + 1
-                    );
-                };
-                let prompt = prompt.strip_suffix(separator).unwrap_or(prompt).trim_end();
-                pairs.push((prompt.to_string(), response.trim_start().to_string()));
+            Row::Preference { prompt, chosen, rejected } => {
+                out.push(DataRow { rejected_response: Some(rejected.clone()), ..plain(prompt, chosen) })
+            }
+            Row::Unpaired { prompt, completion, label: true } => out.push(plain(prompt, completion)),
+            Row::Pointwise { prompt, response, label: 1 } => out.push(plain(prompt, response)),
+            Row::Gapo { chosen, reject } => {
+                let (prompt, response) = split_gapo(chosen, separator, source, line, "chosen")?;
+                let (rejected_prompt, _) = split_gapo(reject, separator, source, line, "reject")?;
+                out.push(DataRow { rejected_prompt: Some(rejected_prompt), ..plain(&prompt, &response) });
             }
             _ => {}
         }
     }
-    anyhow::ensure!(!pairs.is_empty(), "{source}: no preferred rows to learn from");
-    Ok(pairs)
+    anyhow::ensure!(!out.is_empty(), "{source}: no preferred rows to learn from");
+    Ok(out)
+}
+
+/// The (prompt, response) pairs SFT learns from: the preferred side of each row.
+fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String, String)>> {
+    Ok(data_rows(rows, separator, source)?.into_iter().map(|r| (r.prompt, r.response)).collect())
 }
 
 /// `gapo train`: resume a run folder, train on a data file, or (with neither) the built-in task as `gapo run`.
@@ -84,13 +108,30 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
     if let Some(dir) = &args.resume {
         return crate::run::resume(dir, choice, args.run.checkpoint_every, &args.run.set);
     }
-    if let Some(generator) = &args.generator {
-        if let Some(data) = &args.data {
-            bail!(
-                "--data {} with --generator: imported models train on the built-in task so far; leave out --data",
-                data.display()
+    // Every method but SFT on the preset's models trains on a task: the data file's rows when given (their
+    // prompts must be ones the checkers read), else the built-in one.
+    let config = args.run.config(seed)?;
+    let task = match &args.data {
+        Some(data) if args.generator.is_some() || config.algo != Algo::Sft => {
+            let source = data.display().to_string();
+            let format = args.format.as_deref().map(str::parse::<Format>).transpose()?;
+            let bytes = std::fs::read(data).with_context(|| format!("reading {source}"))?;
+            let file = read_jsonl(&bytes, &source, format)?;
+            let rows = data_rows(&file.rows, &args.separator, &source)?;
+            let task_config = TaskConfig { seed: config.seed, ..config.task.clone() };
+            let task = TaskData::from_rows(&rows, &task_config, &source)?;
+            println!(
+                "{source}: {} rows of format {}; {} train, {} held out for the checker",
+                file.rows.len(),
+                file.format,
+                task.train.len(),
+                task.eval.len()
             );
+            Some(task)
         }
+        _ => None,
+    };
+    if let Some(generator) = &args.generator {
         let hf = crate::hf_cmd::HfArgs {
             generator,
             discriminator: args.discriminator.as_deref(),
@@ -98,18 +139,16 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
             pooling: &args.pooling,
             lora: args.lora_rank.map(|r| (r, args.lora_alpha)),
         };
-        return crate::hf_cmd::run(hf, &args.run, choice, seed);
+        return crate::hf_cmd::run(hf, &args.run, choice, seed, task);
+    }
+    if let Some(task) = task {
+        return crate::run::run_on_task(config, task, &args.run.out, choice);
     }
     let Some(data) = &args.data else {
         let run = crate::run::RunArgs { use_exercise_solutions: false, ..args.run };
         return crate::run::run(run, choice, seed);
     };
-    if let Some(algo) = args.run.algo.as_deref().filter(|a| *a != "sft") {
-        bail!(
-            "--algo {algo} with --data: only sft trains on a data file so far; the other methods run on the built-in task (leave out --data)"
-        );
-    }
-    let config = args.run.config(seed)?;
+    // SFT on the preset's generator reads any text: no checker needed.
     let source = data.display().to_string();
     let format = args.format.as_deref().map(str::parse::<Format>).transpose()?;
     let bytes = std::fs::read(data).with_context(|| format!("reading {source}"))?;

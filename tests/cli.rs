@@ -471,3 +471,46 @@ fn train_with_imported_hugging_face_models_writes_a_hugging_face_folder() {
     let o = gapo(&["train", "--generator", generator.to_str().unwrap(), "--out", again.path().to_str().unwrap()]);
     assert!(!o.status.success() && text(&o).contains("--discriminator"), "GAPO without D: {}", text(&o));
 }
+
+#[test]
+fn gapo_trains_on_a_data_file_whose_prompts_the_checkers_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("gapo.jsonl");
+    let o = gapo(&["data", "export", "--format", "gapo", "--n", "40", "--out", data.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = dir.path().join("run");
+    let o = gapo(&[
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--algo",
+        "gapo",
+        "--config",
+        "quick",
+        "--steps",
+        "4",
+        "--stages",
+        "1",
+        "--rollouts",
+        "1",
+        "--set",
+        "task.n_eval=6",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("34 train, 6 held out"), "{t}");
+    let samples = std::fs::read_to_string(out.join("samples.jsonl")).unwrap();
+    assert_eq!(samples.lines().count(), 6, "one sample per held-out row of the file");
+
+    // A row whose prompt the checkers cannot read is refused with its line and field.
+    let mut lines: Vec<String> = std::fs::read_to_string(&data).unwrap().lines().map(String::from).collect();
+    lines[6] =
+        serde_json::json!({"chosen": "Tell me a joke.\n# 生成内容\nNo.", "reject": "Tell me two.\n# 生成内容\nNo."})
+            .to_string();
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let o = gapo(&["train", "--data", data.to_str().unwrap(), "--algo", "gapo", "--out", out.to_str().unwrap()]);
+    let t = text(&o);
+    assert!(!o.status.success() && t.contains("gapo.jsonl:7") && t.contains("`prompt`"), "{t}");
+}

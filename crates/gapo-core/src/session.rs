@@ -246,6 +246,8 @@ pub struct Session {
     pub final_eval: Option<EvalReport>,
     /// The models came from Hugging Face folders (`Session::with_imported`), not from the preset.
     pub imported: bool,
+    /// The task came from a data file (`Session::on_task`), not from `config.task`.
+    pub task_from_data: bool,
 }
 
 /// Hugging Face models for a session: the generator with its tokenizer, and the discriminator (an encoder
@@ -262,9 +264,17 @@ impl Session {
     /// Builds the task, trains the tokenizer and initialises the models on `device` (plain; training uses
     /// its autodiff twin).
     pub fn new(config: RunConfig, device: Device) -> Result<Self> {
+        let task = TaskData::build(&TaskConfig { seed: config.seed, ..config.task.clone() })?;
+        let mut s = Self::on_task(config, device, task)?;
+        s.task_from_data = false;
+        Ok(s)
+    }
+
+    /// As [`Session::new`], on a given task (a data file's, `TaskData::from_rows`) instead of the one
+    /// `config.task` generates.
+    pub fn on_task(config: RunConfig, device: Device, task: TaskData) -> Result<Self> {
         let preset = ModelPreset::named(&config.preset)?;
         device.seed(config.seed);
-        let task = TaskData::build(&TaskConfig { seed: config.seed, ..config.task.clone() })?;
         let corpus: Vec<&str> = task
             .train
             .iter()
@@ -312,13 +322,20 @@ impl Session {
             sft_eval: None,
             final_eval: None,
             imported: false,
+            task_from_data: true,
         })
     }
 
     /// A session on the configured task with imported models in place of the preset's. The task, its
     /// held-out prompts and the step machine are the same as [`Session::new`]'s; the generator's tokenizer
     /// is the imported one, and D reads text with its own.
-    pub fn with_imported(config: RunConfig, device: Device, models: ImportedModels) -> Result<Self> {
+    /// `task`: a data file's task, else the one `config.task` generates.
+    pub fn with_imported(
+        config: RunConfig,
+        device: Device,
+        models: ImportedModels,
+        task: Option<TaskData>,
+    ) -> Result<Self> {
         let needs_disc = matches!(config.algo, Algo::Gapo | Algo::Ppo);
         if needs_disc && models.discriminator.is_none() {
             return Err(GapoError::Config {
@@ -332,7 +349,10 @@ impl Session {
                 message: "needs the built-in generator and discriminator, not imported models".into(),
             });
         }
-        let mut s = Self::new(config, device)?;
+        let mut s = match task {
+            Some(task) => Self::on_task(config, device, task)?,
+            None => Self::new(config, device)?,
+        };
         let train_device = s.train_device.clone();
         s.tokenizer = models.tokenizer;
         let mut generator = models.generator.fork(&train_device).train();

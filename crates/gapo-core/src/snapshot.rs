@@ -102,10 +102,12 @@ impl Blobs {
 impl Session {
     /// The whole session as bytes (see the module doc). Taken between steps.
     pub fn snapshot(&self) -> Result<Vec<u8>> {
-        if self.imported {
+        if self.imported || self.task_from_data {
             return Err(GapoError::Config {
                 field: "checkpoint".into(),
-                message: "runs with imported Hugging Face models cannot be snapshotted for resume yet".into(),
+                message:
+                    "runs with imported Hugging Face models or on a data file cannot be snapshotted for resume yet"
+                        .into(),
             });
         }
         let mut blobs: Vec<(String, Vec<u8>)> = vec![("tokenizer".into(), self.tokenizer.to_json()?.into_bytes())];

@@ -68,7 +68,7 @@ fn gapo_runs_with_an_imported_qwen2_generator_and_bert_discriminator() {
     let models = imported(&device);
     let vocab_d = models.discriminator.as_ref().unwrap().encoder.spec.vocab_size;
     assert!(models.tokenizer.vocab_size() > vocab_d, "the test needs D's vocabulary to be the smaller one");
-    let mut s = Session::with_imported(tiny_gapo(), device, models).unwrap();
+    let mut s = Session::with_imported(tiny_gapo(), device, models, None).unwrap();
     let before = flat(&s.generator());
     let mut phases = Vec::new();
     loop {
@@ -130,7 +130,7 @@ fn gapo_without_an_imported_discriminator_is_refused_by_name() {
     let device = Device::flex();
     let mut models = imported(&device);
     models.discriminator = None;
-    let err = Session::with_imported(tiny_gapo(), device, models).err().expect("refused").to_string();
+    let err = Session::with_imported(tiny_gapo(), device, models, None).err().expect("refused").to_string();
     assert!(err.contains("--discriminator"), "{err}");
 }
 
@@ -142,7 +142,7 @@ fn lora_trains_only_the_adapters_and_the_export_merges_them() {
     let mut config = tiny_gapo();
     config.ppo.actor_lr = 1e-2; // large enough that the adapters visibly move in a few steps
     config.sft.lr = 1e-2;
-    let mut s = Session::with_imported(config, device, models).unwrap();
+    let mut s = Session::with_imported(config, device, models, None).unwrap();
     let LanguageModel::Hf(start) = s.generator() else { unreachable!() };
     while !block_on(s.step()).unwrap().done {}
     let LanguageModel::Hf(end) = s.generator() else { unreachable!() };

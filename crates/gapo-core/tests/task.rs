@@ -114,3 +114,81 @@ fn prompts_show_the_facts_and_the_rules() {
     assert!(ex.prompt.contains("Rules: "));
     assert_eq!(ex.prompt.matches('.').count() >= 3, true);
 }
+
+mod from_rows {
+    use gapo_core::task::{DataRow, TaskConfig, TaskData};
+
+    fn rows(n: usize) -> (TaskData, Vec<DataRow>) {
+        let built = TaskData::build(&TaskConfig { n_train: n, n_eval: 4, ..TaskConfig::default() }).unwrap();
+        let rows = built
+            .train
+            .iter()
+            .enumerate()
+            .map(|(i, t)| DataRow {
+                line: i + 1,
+                prompt: t.example.prompt.clone(),
+                response: t.example.response.clone(),
+                rejected_prompt: Some(t.rejected_prompt.prompt.clone()),
+                rejected_response: Some(t.rejected_response.response.clone()),
+            })
+            .collect();
+        (built, rows)
+    }
+
+    #[test]
+    fn a_data_files_rows_become_the_task_with_their_rejections_kept() {
+        let (built, rows) = rows(30);
+        let config = TaskConfig { n_eval: 5, ..TaskConfig::default() };
+        let task = TaskData::from_rows(&rows, &config, "d.jsonl").unwrap();
+        assert_eq!((task.train.len(), task.eval.len()), (25, 5));
+        for item in &task.train {
+            let original = built.train.iter().find(|t| t.example.prompt == item.example.prompt).unwrap();
+            assert_eq!(
+                item.example.constraints, original.example.constraints,
+                "the parsed constraints are the built ones"
+            );
+            assert_eq!(item.rejected_prompt.prompt, original.rejected_prompt.prompt);
+            assert_eq!(item.rejected_prompt.how, original.rejected_prompt.how);
+            assert_eq!(item.rejected_response.response, original.rejected_response.response);
+        }
+        // Without rejected sides they are built, and each is checked to be a rejection.
+        let bare: Vec<DataRow> =
+            rows.iter().map(|r| DataRow { rejected_prompt: None, rejected_response: None, ..r.clone() }).collect();
+        let task = TaskData::from_rows(&bare, &config, "d.jsonl").unwrap();
+        for item in &task.train {
+            let e = &item.example;
+            assert!(item.rejected_prompt.constraints.iter().any(|c| !c.check(&e.product, &e.response).pass));
+            assert!(e.constraints.iter().any(|c| !c.check(&e.product, &item.rejected_response.response).pass));
+        }
+    }
+
+    #[test]
+    fn rows_that_are_not_verifiable_or_not_rejections_are_named() {
+        let (_, rows) = rows(12);
+        let config = TaskConfig { n_eval: 2, ..TaskConfig::default() };
+        let err = |rows: &[DataRow]| TaskData::from_rows(rows, &config, "d.jsonl").err().expect("refused").to_string();
+        let mut bad = rows.clone();
+        bad[3].prompt = "Tell me a joke.".into();
+        let e = err(&bad);
+        assert!(e.contains("d.jsonl:4") && e.contains("`prompt`") && e.contains("Product:"), "{e}");
+        let mut bad = rows.clone();
+        bad[5].response = "x".into();
+        let e = err(&bad);
+        assert!(e.contains("d.jsonl:6") && e.contains("`response`") && e.contains("fails its own prompt"), "{e}");
+        let mut bad = rows.clone();
+        // A rejected prompt the response still satisfies (the accepted prompt itself) is not a rejection.
+        for r in bad.iter_mut() {
+            r.rejected_prompt = Some(r.prompt.clone());
+        }
+        let e = err(&bad);
+        assert!(e.contains("`reject`"), "{e}");
+        let mut bad = rows.clone();
+        for r in bad.iter_mut() {
+            r.rejected_response = Some(r.response.clone());
+        }
+        let e = err(&bad);
+        assert!(e.contains("`rejected`") && e.contains("not a rejection"), "{e}");
+        let e = err(&rows[..2]);
+        assert!(e.contains("none would train"), "{e}");
+    }
+}

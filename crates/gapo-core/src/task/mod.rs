@@ -5,6 +5,7 @@
 pub mod constraint;
 pub mod eval;
 pub mod example;
+pub mod from_rows;
 pub mod parse;
 pub mod preferential;
 pub mod render;
@@ -15,6 +16,7 @@ pub mod world;
 pub use constraint::{Constraint, Kind, Verdict};
 pub use eval::{EvalReport, evaluate};
 pub use example::Example;
+pub use from_rows::DataRow;
 pub use parse::parse_prompt;
 pub use split::{TaskConfig, TaskData, TrainItem};
 pub use world::{Attribute, Product};
