@@ -4,6 +4,7 @@
 //! generator is written back as a Hugging Face folder, `OUT/generator/`.
 
 use anyhow::{Context, Result};
+use burn::tensor::FloatDType;
 use gapo_core::device::{BackendChoice, describe, device_for};
 use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, HfSource, Weights};
 use gapo_core::model::{HfDiscriminator, Pooling};
@@ -33,6 +34,7 @@ pub struct HfArgs<'a> {
     pub max_len: usize,
     pub pooling: &'a str,
     pub lora: Option<(usize, f64)>,
+    pub dtype: &'a str,
 }
 
 /// `task`: a data file's task, else the built-in one.
@@ -44,8 +46,21 @@ pub fn run(
     task: Option<TaskData>,
 ) -> Result<()> {
     let config = run.config(seed)?;
-    let device = device_for(choice)?;
-    println!("device: {}", describe(choice, &device));
+    let mut device = device_for(choice)?;
+    match hf_args.dtype {
+        "f32" => {}
+        "bf16" => {
+            // Before any tensor exists: the device's float type is fixed by its first tensor.
+            anyhow::ensure!(
+                device.supports_dtype(FloatDType::BF16),
+                "--dtype bf16: device {} does not compute in bf16",
+                choice.name()
+            );
+            device.configure(FloatDType::BF16).map_err(|e| anyhow::anyhow!("--dtype bf16: {e:?}"))?;
+        }
+        other => anyhow::bail!("--dtype {other}: expected f32 or bf16"),
+    }
+    println!("device: {} ({})", describe(choice, &device), hf_args.dtype);
     let g = DirSource(hf_args.generator.to_path_buf());
     let g_config = hf::read_config(&g)?;
     let spec = DecoderSpec::from_config(&g_config)?;

@@ -49,6 +49,10 @@ pub struct TrainArgs {
     /// Train LoRA adapters of this rank on the imported generator's projections instead of all weights.
     #[arg(long, value_name = "RANK", requires = "generator")]
     pub lora_rank: Option<usize>,
+    /// Float type of every tensor of an imported run: f32, or bf16 where the device computes in it
+    /// (CUDA, and the CPU backend).
+    #[arg(long, default_value = "f32", requires = "generator")]
+    pub dtype: String,
     /// LoRA's alpha (the update is scaled by alpha / rank).
     #[arg(long, default_value_t = 16.0, requires = "lora_rank")]
     pub lora_alpha: f64,
@@ -138,6 +142,7 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
             max_len: args.max_len,
             pooling: &args.pooling,
             lora: args.lora_rank.map(|r| (r, args.lora_alpha)),
+            dtype: &args.dtype,
         };
         return crate::hf_cmd::run(hf, &args.run, choice, seed, task);
     }

@@ -451,11 +451,14 @@ fn train_with_imported_hugging_face_models_writes_a_hugging_face_folder() {
         "1",
         "--lora-rank",
         "2",
+        "--dtype",
+        "bf16",
         "--out",
         again.path().to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(again.path().join("generator/model.safetensors").is_file(), "the LoRA run's merged export");
+    assert!(text(&o).contains("(bf16)"), "{}", text(&o));
 
     // Bad folders are named.
     let o = gapo(&[
