@@ -6,6 +6,7 @@
 use anyhow::{Context, Result};
 use burn::tensor::FloatDType;
 use gapo_core::device::{BackendChoice, describe, device_for};
+use gapo_core::hf::memory::{self, RunShape};
 use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, HfSource, Weights};
 use gapo_core::model::{HfDiscriminator, Pooling};
 use gapo_core::session::{ImportedModels, Session};
@@ -35,6 +36,8 @@ pub struct HfArgs<'a> {
     pub pooling: &'a str,
     pub lora: Option<(usize, f64)>,
     pub dtype: &'a str,
+    pub random_init: bool,
+    pub plan_only: bool,
 }
 
 /// `task`: a data file's task, else the built-in one.
@@ -64,24 +67,42 @@ pub fn run(
     let g = DirSource(hf_args.generator.to_path_buf());
     let g_config = hf::read_config(&g)?;
     let spec = DecoderSpec::from_config(&g_config)?;
-    let mut generator = HfDecoder::load(&spec, &Weights::read(&g)?, &device)?;
-    generator.max_len = hf_args.max_len.min(spec.max_positions);
+    let max_len = hf_args.max_len.min(spec.max_positions);
     println!(
-        "generator: {} ({:?}, {:.1}M parameters, {} layers, {}/{} heads), run at up to {} tokens",
+        "generator: {} ({:?}, {:.1}M parameters, {} layers, {}/{} heads), run at up to {max_len} tokens",
         g.label(),
         spec.family,
         spec.num_params() as f64 / 1e6,
         spec.n_layers,
         spec.n_heads,
         spec.n_kv_heads,
-        generator.max_len
     );
+    let d_source = hf_args.discriminator.map(|dir| DirSource(dir.to_path_buf()));
+    let d_config = d_source.as_ref().map(|d| hf::read_config(d)).transpose()?;
+    let d_spec = d_config.as_ref().map(EncoderSpec::from_config).transpose()?;
+    let shape = RunShape {
+        float_bytes: if hf_args.dtype == "bf16" { 2 } else { 4 },
+        micro_batch: if config.ppo.micro_batch > 0 { config.ppo.micro_batch } else { config.ppo.minibatch },
+        seq_len: max_len,
+        lora_rank: hf_args.lora.map(|(r, _)| r),
+    };
+    println!(
+        "memory plan (hf/memory.rs; activations estimated):\n{}",
+        memory::plan(&spec, d_spec.as_ref(), &shape).describe()
+    );
+    if hf_args.plan_only {
+        return Ok(());
+    }
+    let mut generator = if hf_args.random_init {
+        println!("generator: random weights of this shape (--random-init)");
+        HfDecoder::init(&spec, &device)
+    } else {
+        HfDecoder::load(&spec, &Weights::read(&g)?, &device)?
+    };
+    generator.max_len = max_len;
     let tokenizer = hf::tokenize::decoder_tokenizer(&g, &g_config)?;
-    let discriminator = match hf_args.discriminator {
-        Some(dir) => {
-            let d = DirSource(dir.to_path_buf());
-            let d_config = hf::read_config(&d)?;
-            let spec = EncoderSpec::from_config(&d_config)?;
+    let discriminator = match (d_source, d_config, d_spec) {
+        (Some(d), Some(d_config), Some(spec)) => {
             let encoder = HfEncoder::load(&spec, &Weights::read(&d)?, &device)?;
             let pooling = match hf_args.pooling {
                 "first" => Pooling::First,
@@ -99,7 +120,7 @@ pub fn run(
             );
             Some(HfDiscriminator::new(encoder, hf::tokenize::encoder_tokenizer(&d, &d_config)?, pooling, &device))
         }
-        None => None,
+        _ => None,
     };
     let session = Session::with_imported(
         config.clone(),

@@ -14,6 +14,7 @@ use gapo_core::model::{DiscriminatorModel, LanguageModel};
 use gapo_core::session::{Algo, RunConfig, Session, StepReport};
 use gapo_core::task::EvalReport;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -297,8 +298,14 @@ pub fn drive(
         .with_context(|| format!("opening {}", metrics_path.display()))?;
     let mut last_phase = String::new();
     let bar = progress_bar(&session);
+    // Wall time per phase, and the tokens the generator phase wrote (for tokens per second).
+    let mut phase_time: BTreeMap<String, (usize, f64)> = BTreeMap::new();
+    let mut generated_tokens = 0.0;
     while !session.is_done() {
-        let report = match block_on(session.step()) {
+        let step_started = Instant::now();
+        let stepped = block_on(session.step());
+        let seconds = step_started.elapsed().as_secs_f64();
+        let report = match stepped {
             Ok(r) => r,
             Err(e) => {
                 bar.abandon();
@@ -316,6 +323,12 @@ pub fn drive(
             }
         };
         bar.inc(1);
+        let entry = phase_time.entry(report.phase.clone()).or_insert((0, 0.0));
+        (entry.0, entry.1) = (entry.0 + 1, entry.1 + seconds);
+        if report.phase == "generator" {
+            let length = report.metrics.get("val/response_length").copied().unwrap_or(0.0);
+            generated_tokens += length * config.ppo.rollout_batch as f64;
+        }
         print_step(&report, 50, &mut last_phase, &bar);
         if let Some(e) = &report.eval {
             bar.suspend(|| print_report(if report.phase == "eval_sft" { "SFT start" } else { "result" }, e));
@@ -326,6 +339,14 @@ pub fn drive(
         }
     }
     bar.finish_and_clear();
+    let timing: Vec<String> = phase_time.iter().map(|(p, (n, s))| format!("{p} {s:.1} s / {n} steps")).collect();
+    println!("time by phase: {}", timing.join(", "));
+    if let Some((_, s)) = phase_time.get("generator").filter(|(_, s)| *s > 0.0) {
+        println!(
+            "generator phase: {generated_tokens:.0} tokens sampled, {:.1} tokens/s including the PPO updates",
+            generated_tokens / s
+        );
+    }
     let (last, responses) = block_on(session.evaluate())?;
     println!("\n{:<14} {:>10} {:>10}", "kind", "instr.", "prompt");
     for (kind, s) in &last.per_kind {

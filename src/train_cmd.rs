@@ -53,6 +53,13 @@ pub struct TrainArgs {
     /// (CUDA, and the CPU backend).
     #[arg(long, default_value = "f32", requires = "generator")]
     pub dtype: String,
+    /// Start the imported generator from random weights of its config.json's shape (its folder needs
+    /// only config.json and tokenizer.json): for timing and memory of a model size.
+    #[arg(long, requires = "generator")]
+    pub random_init: bool,
+    /// Print the run's memory plan for the imported models and stop.
+    #[arg(long, requires = "generator")]
+    pub plan_only: bool,
     /// LoRA's alpha (the update is scaled by alpha / rank).
     #[arg(long, default_value_t = 16.0, requires = "lora_rank")]
     pub lora_alpha: f64,
@@ -143,6 +150,8 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
             pooling: &args.pooling,
             lora: args.lora_rank.map(|r| (r, args.lora_alpha)),
             dtype: &args.dtype,
+            random_init: args.random_init,
+            plan_only: args.plan_only,
         };
         return crate::hf_cmd::run(hf, &args.run, choice, seed, task);
     }

@@ -7,6 +7,7 @@
 //! - [`decoder`]: RMSNorm, RoPE, grouped-query attention, SwiGLU; KV cache for sampling.
 //! - [`encoder`]: BERT's post-LN encoder with absolute positions (RoBERTa's offset positions).
 //! - [`export`]: the decoder's weights back under Hugging Face's names.
+//! - [`memory`]: the memory a run needs, printed before it starts.
 //! - [`tokenize`]: an imported tokenizer.json with the ids that play gapo's special tokens.
 //!
 //! Like the rest of the core this module does not touch the file system: a shell hands it an [`HfSource`]
@@ -19,6 +20,7 @@ pub mod config;
 pub mod decoder;
 pub mod encoder;
 pub mod export;
+pub mod memory;
 pub mod rope;
 #[cfg(not(target_family = "wasm"))]
 pub mod tokenize;
