@@ -386,13 +386,17 @@ pub fn drive(
         }
     };
     if let Some(d) = &session.disc {
-        let disc_cfg = match &d.disc {
-            DiscriminatorModel::Tiny(_) => {
-                serde_json::to_string(&preset.discriminator_config(session.tokenizer.vocab_size()))?
+        // The model itself, not the enum around it: `gapo generate` and `gapo eval` load the built-in
+        // discriminator by its own parameter names.
+        let bytes = match &d.disc {
+            DiscriminatorModel::Tiny(tiny) => {
+                let cfg = serde_json::to_string(&preset.discriminator_config(session.tokenizer.vocab_size()))?;
+                checkpoint::to_bytes(&tiny.valid(), "discriminator", &cfg)?
             }
-            DiscriminatorModel::Hf(h) => serde_json::to_string(&h.encoder.spec)?,
+            DiscriminatorModel::Hf(h) => {
+                checkpoint::to_bytes(&h.valid(), "discriminator", &serde_json::to_string(&h.encoder.spec)?)?
+            }
         };
-        let bytes = checkpoint::to_bytes(&d.disc.valid(), "discriminator", &disc_cfg)?;
         save("discriminator.safetensors", &bytes)?;
     }
     metrics.sync_all().context("flushing metrics.jsonl")?;

@@ -121,7 +121,11 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
     }
     // Every method but SFT on the preset's models trains on a task: the data file's rows when given (their
     // prompts must be ones the checkers read), else the built-in one.
-    let config = args.run.config(seed)?;
+    let mut config = args.run.config(seed)?;
+    // `train --data FILE` alone is SFT on the file (as before methods could train on data files).
+    if args.data.is_some() && args.generator.is_none() && args.run.algo.is_none() && args.run.config.is_none() {
+        config.algo = Algo::Sft;
+    }
     let task = match &args.data {
         Some(data) if args.generator.is_some() || config.algo != Algo::Sft => {
             let source = data.display().to_string();
