@@ -28,6 +28,9 @@ export function download_bytes(name, bytes) {
   a.href = URL.createObjectURL(new Blob([bytes], {type: 'application/octet-stream'}));
   a.download = name; a.click(); URL.revokeObjectURL(a.href);
 }
+export function adapter_name() { const a = window.__gapoAdapter; return a ? String(a.name) : ''; }
+export function adapter_limit() { const a = window.__gapoAdapter; return a ? Number(a.maxStorageBufferBindingSize) : -1; }
+export function query_param(k) { return new URLSearchParams(window.location.search).get(k) || ''; }
 export function read_file(input) {
   const f = input.files && input.files[0];
   if (!f) return Promise.resolve(null);
@@ -40,6 +43,9 @@ extern "C" {
     fn download(name: &str, text: &str);
     fn download_bytes(name: &str, bytes: &[u8]);
     fn read_file(input: &web_sys_input::Input) -> js_sys::Promise;
+    fn adapter_name() -> String;
+    fn adapter_limit() -> f64;
+    fn query_param(k: &str) -> String;
 }
 
 /// The `<input type=file>` element, passed to JS as is.
@@ -75,7 +81,12 @@ struct Sample {
 async fn pick_device(force_cpu: bool) -> (BackendChoice, Device, String) {
     if !force_cpu {
         match gapo_core::device::init_webgpu().await {
-            Ok(device) => return (BackendChoice::WebGpu, device, String::new()),
+            Ok(device) => {
+                // index.html's WebGPU hook recorded the adapter the device came from.
+                let limit = adapter_limit();
+                let note = format!("{}, {:.0} MB per buffer", adapter_name(), limit / 1e6);
+                return (BackendChoice::WebGpu, device, note);
+            }
             Err(e) => return (BackendChoice::Cpu, Device::flex(), format!("WebGPU unavailable ({e}); using the CPU")),
         }
     }
@@ -169,6 +180,8 @@ pub fn App() -> impl IntoView {
         problems.update(|p| p.push(format!("no lesson `{name}`; lessons: preferential-prompts, fakes, kl")));
     }
     let backend = RwSignal::new(String::from("starting…"));
+    let on_webgpu = RwSignal::new(false);
+    let gpu_check = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
     let run = RwSignal::new(Run::Idle);
     let reports: RwSignal<Vec<StepReport>> = RwSignal::new(Vec::new());
@@ -184,6 +197,15 @@ pub fn App() -> impl IntoView {
         let force_cpu = initial.force_cpu;
         leptos::task::spawn_local(async move {
             let (choice, d, note) = pick_device(force_cpu).await;
+            on_webgpu.set(choice == BackendChoice::WebGpu);
+            if query_param("check") == "webgpu" {
+                let shown = match (choice, crate::gpu_check::max_logit_difference(&d).await) {
+                    (BackendChoice::WebGpu, Ok(diff)) => (diff, format!("WebGPU vs CPU: max |Δlogit| = {diff:.3e}")),
+                    (BackendChoice::WebGpu, Err(e)) => (f64::NAN, format!("WebGPU check failed: {e}")),
+                    _ => (f64::NAN, "WebGPU check: no WebGPU adapter".to_string()),
+                };
+                gpu_check.set(format!("{}|{}", shown.0, shown.1));
+            }
             backend.set(format!(
                 "backend: {} — {}{}",
                 choice.name(),
@@ -207,11 +229,25 @@ pub fn App() -> impl IntoView {
             if run.get_untracked() == Run::Running {
                 return;
             }
-            let Some(d) = device.borrow().clone() else {
+            let Some(mut d) = device.borrow().clone() else {
                 status.set("the backend is still starting".into());
                 return;
             };
             if run.get_untracked() != Run::Paused || session.borrow().is_none() {
+                // A preset whose buffers this adapter cannot bind is refused, with the numbers, and the run
+                // goes to the CPU instead of failing inside a kernel.
+                if on_webgpu.get_untracked() {
+                    let limit = adapter_limit();
+                    if limit > 0.0
+                        && let Err(e) = gapo_core::buffers::check_fits(&config.get_untracked(), limit as u64)
+                    {
+                        problems.update(|p| p.push(format!("{e}: training on the CPU instead")));
+                        d = Device::flex();
+                        *device.borrow_mut() = Some(d.clone());
+                        on_webgpu.set(false);
+                        backend.set("backend: cpu (the preset does not fit the WebGPU adapter)".into());
+                    }
+                }
                 match Session::new(config.get_untracked(), d.clone()) {
                     Ok(s) => *session.borrow_mut() = Some(s),
                     Err(e) => {
@@ -455,6 +491,11 @@ pub fn App() -> impl IntoView {
         <main>
             <h1>"gapo playground"</h1>
             <p id="backend">{move || backend.get()}</p>
+            <p id="webgpu-check"
+                data-max-diff=move || gpu_check.get().split('|').next().unwrap_or("").to_string()
+                hidden=move || gpu_check.get().is_empty()>
+                {move || gpu_check.get().split('|').nth(1).unwrap_or("").to_string()}
+            </p>
             <ul id="problems">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
             {lesson_view}
             <section id="controls">{controls}</section>

@@ -3,6 +3,8 @@
 
 #[cfg(target_family = "wasm")]
 mod app;
+#[cfg(target_family = "wasm")]
+mod gpu_check;
 #[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
 mod lessons;
 #[cfg(target_family = "wasm")]

@@ -4,6 +4,7 @@
 //! CLI in `src/`, the page in `web/`) hand it values and bytes and get values and bytes back.
 
 pub mod algo;
+pub mod buffers;
 pub mod checkpoint;
 pub mod config;
 pub mod data;

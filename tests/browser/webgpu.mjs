@@ -1,0 +1,67 @@
+// WebGPU in headless Chromium (SwiftShader: correct but slow): the page's forward check (`?check=webgpu`,
+// the same generator on WebGPU and on the CPU, logits within 1e-4), the adapter's name in the badge, a
+// preset too big for the adapter's buffer limit refused with the numbers (the limit is lowered through the
+// page's own adapter record), and a lost device announced with a way back to the CPU.
+//   node tests/browser/webgpu.mjs http://127.0.0.1:8765/
+import { chromium } from 'playwright-core';
+
+const base = process.argv[2];
+const fail = (msg) => { console.error('FAIL:', msg); process.exitCode = 1; };
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'],
+});
+const page = await browser.newPage();
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+const until = async (what, fn, ms) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await page.evaluate(fn)) return true;
+    await page.waitForTimeout(500);
+  }
+  fail(`timed out waiting for ${what}`);
+  return false;
+};
+
+try {
+  const started = Date.now();
+  await page.goto(base + '?check=webgpu#seed=3');
+  await until('the WebGPU badge', () => document.getElementById('backend')?.innerText.includes('backend: webgpu'), 60000);
+  const badge = await page.innerText('#backend');
+  console.log(badge);
+  if (!/MB per buffer/.test(badge)) fail(`the badge does not name the adapter and its limit: ${badge}`);
+
+  // 1. The forward pass on WebGPU matches the CPU.
+  if (await until('the WebGPU forward check', () => document.getElementById('webgpu-check')?.dataset.maxDiff, 540000)) {
+    const diff = Number(await page.getAttribute('#webgpu-check', 'data-max-diff'));
+    console.log(await page.innerText('#webgpu-check'), `(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if (!(diff < 1e-4)) fail(`WebGPU logits differ from the CPU's by ${diff}`);
+  }
+
+  // 2. A preset larger than the adapter's buffer limit is refused with the numbers; the run goes to the CPU.
+  await page.evaluate(() => { window.__gapoAdapter.maxStorageBufferBindingSize = 1000000; });
+  await page.click('#start');
+  await until('the refusal', () => document.getElementById('problems')?.innerText.includes('maxStorageBufferBindingSize'), 30000);
+  const refusal = await page.innerText('#problems');
+  console.log(refusal.trim());
+  if (!/MB buffer/.test(refusal) || !/1\.0 MB/.test(refusal) || !/CPU instead/.test(refusal)) fail(`refusal without numbers: ${refusal}`);
+  await until('training on the CPU', () => document.getElementById('backend')?.innerText.includes('backend: cpu'), 30000);
+  await page.click('#stop');
+
+  // 3. A lost device is announced, with a way to continue on the CPU.
+  await page.evaluate(() => window.__gapoDevice.destroy());
+  await until('the lost-device banner', () => document.getElementById('device-lost')?.innerText.includes('lost'), 30000);
+  console.log((await page.innerText('#device-lost')).trim());
+  await page.click('#continue-on-cpu');
+  await until('the page back on the CPU', () => document.getElementById('backend')?.innerText.includes('backend: cpu'), 60000);
+  if (!(await page.evaluate(() => location.hash)).includes('seed=3')) fail('the settings were lost on the way to the CPU');
+  if (errors.length) fail(`page errors: ${errors.join(' | ')}`);
+} catch (e) {
+  fail(String(e));
+} finally {
+  await browser.close();
+}
+if (!process.exitCode) console.log('webgpu browser test passed');
