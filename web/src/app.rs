@@ -181,7 +181,8 @@ pub fn App() -> impl IntoView {
     }
     let backend = RwSignal::new(String::from("starting…"));
     let on_webgpu = RwSignal::new(false);
-    let gpu_check = RwSignal::new(String::new());
+    // The WebGPU forward check: (max |Δlogit| for the test, the sentence shown).
+    let gpu_check: RwSignal<Option<(f64, String)>> = RwSignal::new(None);
     let status = RwSignal::new(String::new());
     let run = RwSignal::new(Run::Idle);
     let reports: RwSignal<Vec<StepReport>> = RwSignal::new(Vec::new());
@@ -198,20 +199,20 @@ pub fn App() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let (choice, d, note) = pick_device(force_cpu).await;
             on_webgpu.set(choice == BackendChoice::WebGpu);
-            if query_param("check") == "webgpu" {
-                let shown = match (choice, crate::gpu_check::max_logit_difference(&d).await) {
-                    (BackendChoice::WebGpu, Ok(diff)) => (diff, format!("WebGPU vs CPU: max |Δlogit| = {diff:.3e}")),
-                    (BackendChoice::WebGpu, Err(e)) => (f64::NAN, format!("WebGPU check failed: {e}")),
-                    _ => (f64::NAN, "WebGPU check: no WebGPU adapter".to_string()),
-                };
-                gpu_check.set(format!("{}|{}", shown.0, shown.1));
-            }
             backend.set(format!(
                 "backend: {} — {}{}",
                 choice.name(),
                 gapo_core::device::describe(choice, &d),
                 if note.is_empty() { String::new() } else { format!(" ({note})") }
             ));
+            if query_param("check") == "webgpu" {
+                let shown = match (choice, crate::gpu_check::max_logit_difference(&d).await) {
+                    (BackendChoice::WebGpu, Ok(diff)) => (diff, format!("WebGPU vs CPU: max |Δlogit| = {diff:.3e}")),
+                    (BackendChoice::WebGpu, Err(e)) => (f64::NAN, format!("WebGPU check failed: {e}")),
+                    _ => (f64::NAN, "WebGPU check: no WebGPU adapter".to_string()),
+                };
+                gpu_check.set(Some(shown));
+            }
             *device.borrow_mut() = Some(d);
         });
     }
@@ -492,9 +493,9 @@ pub fn App() -> impl IntoView {
             <h1>"gapo playground"</h1>
             <p id="backend">{move || backend.get()}</p>
             <p id="webgpu-check"
-                data-max-diff=move || gpu_check.get().split('|').next().unwrap_or("").to_string()
-                hidden=move || gpu_check.get().is_empty()>
-                {move || gpu_check.get().split('|').nth(1).unwrap_or("").to_string()}
+                data-max-diff=move || gpu_check.get().map(|c| c.0.to_string()).unwrap_or_default()
+                hidden=move || gpu_check.get().is_none()>
+                {move || gpu_check.get().map(|c| c.1).unwrap_or_default()}
             </p>
             <ul id="problems">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
             {lesson_view}

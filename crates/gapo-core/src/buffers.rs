@@ -23,16 +23,16 @@ pub fn largest_buffers(config: &RunConfig) -> crate::Result<Vec<Buffer>> {
         .unwrap_or(1) as u64;
     let mut out = vec![
         Buffer { what: format!("generator embedding ({v} × {} floats)", g.d_model), bytes: v * g.d_model as u64 * 4 },
-        Buffer {
-            what: format!("logits of a batch ({batch} × {t} × {v} floats)"),
-            bytes: batch * t * v * 4,
-        },
+        Buffer { what: format!("logits of a batch ({batch} × {t} × {v} floats)"), bytes: batch * t * v * 4 },
         Buffer {
             what: format!("attention scores ({batch} × {} heads × {t} × {t} floats)", g.n_heads),
             bytes: batch * g.n_heads as u64 * t * t * 4,
         },
         Buffer {
-            what: format!("discriminator attention scores ({} × {} heads × {} × {} floats)", config.disc.batch, d.n_heads, d.max_seq_len, d.max_seq_len),
+            what: format!(
+                "discriminator attention scores ({} × {} heads × {} × {} floats)",
+                config.disc.batch, d.n_heads, d.max_seq_len, d.max_seq_len
+            ),
             bytes: config.disc.batch as u64 * d.n_heads as u64 * (d.max_seq_len as u64).pow(2) * 4,
         },
     ];
@@ -71,6 +71,9 @@ mod tests {
         // WebGPU's guaranteed minimum for maxStorageBufferBindingSize is 128 MiB.
         check_fits(&config, 128 << 20).unwrap();
         let err = check_fits(&config, 1 << 20).unwrap_err().to_string();
-        assert!(err.contains("MB buffer") && err.contains("1.0 MB") && err.contains("maxStorageBufferBindingSize"), "{err}");
+        assert!(
+            err.contains("MB buffer") && err.contains("1.0 MB") && err.contains("maxStorageBufferBindingSize"),
+            "{err}"
+        );
     }
 }
