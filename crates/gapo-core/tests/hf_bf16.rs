@@ -5,22 +5,13 @@
 
 use burn::tensor::{DType, Device, FloatDType, Int, Tensor, TensorData};
 use futures_lite::future::block_on;
-use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, MemorySource, Weights};
+use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, Weights};
 use gapo_core::model::{CausalLm, HfDiscriminator, Pooling};
 use gapo_core::session::{Algo, ImportedModels, RunConfig, Session};
 use safetensors::SafeTensors;
-use std::collections::BTreeMap;
-use std::path::Path;
 
-fn folder(name: &str) -> MemorySource {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf").join(name);
-    let mut files = BTreeMap::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        files.insert(path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap());
-    }
-    MemorySource { label: dir.display().to_string(), files }
-}
+mod common;
+use common::folder;
 
 fn f32s(view: &safetensors::tensor::TensorView<'_>) -> Vec<f32> {
     view.data().chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect()

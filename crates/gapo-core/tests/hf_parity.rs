@@ -7,23 +7,11 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, MemorySource, Weights};
 use gapo_core::model::KvCache;
 use safetensors::{Dtype, SafeTensors};
+
+mod common;
+use common::{fixture, folder_at};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf").join(name)
-}
-
-fn folder(dir: &Path) -> MemorySource {
-    let mut files = BTreeMap::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            files.insert(path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap());
-        }
-    }
-    MemorySource { label: dir.display().to_string(), files }
-}
 
 /// The expected tensors: (shape, values as f64) by name, I64 or F32.
 fn expected(dir: &Path) -> BTreeMap<String, (Vec<usize>, Vec<f64>)> {
@@ -70,7 +58,7 @@ fn max_diff_at_real_tokens(ours: &[f32], theirs: &[f64], mask: &[f64], width: us
 
 fn load_decoder(name: &str, device: &Device) -> (HfDecoder, BTreeMap<String, (Vec<usize>, Vec<f64>)>) {
     let dir = fixture(name);
-    let source = folder(&dir);
+    let source = folder_at(&dir);
     let spec = DecoderSpec::from_config(&hf::read_config(&source).unwrap()).unwrap();
     let model = HfDecoder::load(&spec, &Weights::read(&source).unwrap(), device).unwrap();
     (model, expected(&dir))
@@ -150,7 +138,7 @@ fn decoding_with_the_kv_cache_matches_the_full_forward_pass() {
 fn encoder_parity(name: &str) {
     let device = Device::flex();
     let dir = fixture(name);
-    let source = folder(&dir);
+    let source = folder_at(&dir);
     let spec = EncoderSpec::from_config(&hf::read_config(&source).unwrap()).unwrap();
     let model = HfEncoder::load(&spec, &Weights::read(&source).unwrap(), &device).unwrap();
     let exp = expected(&dir);
@@ -182,7 +170,7 @@ fn roberta_hidden_states_match_transformers() {
 #[test]
 fn a_misshapen_or_missing_tensor_is_named() {
     let dir = fixture("llama");
-    let mut source = folder(&dir);
+    let mut source = folder_at(&dir);
     let spec = DecoderSpec::from_config(&hf::read_config(&source).unwrap()).unwrap();
     let mut wrong = spec.clone();
     wrong.intermediate_size += 1;
@@ -219,7 +207,7 @@ fn minilm_sentence_embeddings_match_transformers() {
     let device = Device::flex();
     let exp: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fixture("minilm_expected.json")).unwrap()).unwrap();
-    let source = folder(&minilm_dir());
+    let source = folder_at(&minilm_dir());
     let tokenizer = hf::read_tokenizer(&source).unwrap();
     let spec = EncoderSpec::from_config(&hf::read_config(&source).unwrap()).unwrap();
     let model = HfEncoder::load(&spec, &Weights::read(&source).unwrap(), &device).unwrap();
@@ -258,7 +246,7 @@ fn an_exported_decoder_reads_back_to_the_same_logits() {
     let device = Device::flex();
     for name in ["qwen2", "llama"] {
         let (model, exp) = load_decoder(name, &device);
-        let source = folder(&fixture(name));
+        let source = folder_at(&fixture(name));
         let config = hf::read_config(&source).unwrap();
         let files = futures_lite::future::block_on(hf::export::decoder_folder(
             &model,
