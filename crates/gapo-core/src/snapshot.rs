@@ -42,6 +42,11 @@ struct Header {
     sft_eval: Option<EvalReport>,
     final_eval: Option<EvalReport>,
     blobs: Vec<(String, usize)>,
+    /// Imported models / a data file's task: the restore must be handed them again.
+    #[serde(default)]
+    imported: bool,
+    #[serde(default)]
+    task_from_data: bool,
 }
 
 fn module_bytes<M: Module>(module: &M, what: &str) -> Result<Vec<u8>> {
@@ -102,14 +107,6 @@ impl Blobs {
 impl Session {
     /// The whole session as bytes (see the module doc). Taken between steps.
     pub fn snapshot(&self) -> Result<Vec<u8>> {
-        if self.imported || self.task_from_data {
-            return Err(GapoError::Config {
-                field: "checkpoint".into(),
-                message:
-                    "runs with imported Hugging Face models or on a data file cannot be snapshotted for resume yet"
-                        .into(),
-            });
-        }
         let mut blobs: Vec<(String, Vec<u8>)> = vec![("tokenizer".into(), self.tokenizer.to_json()?.into_bytes())];
         let mut put = |name: &str, bytes: Vec<u8>| blobs.push((name.to_string(), bytes));
         if let Some(g) = &self.sft_generator {
@@ -144,6 +141,8 @@ impl Session {
             sft_eval: self.sft_eval.clone(),
             final_eval: self.final_eval.clone(),
             blobs: blobs.iter().map(|(n, b)| (n.clone(), b.len())).collect(),
+            imported: self.imported,
+            task_from_data: self.task_from_data,
         };
         let header = serde_json::to_vec(&header).map_err(|e| GapoError::Checkpoint {
             source_name: "<snapshot>".into(),
@@ -175,14 +174,41 @@ impl Session {
     /// rate after a divergence, more stages). What the stored state depends on — algo, preset, seed, task —
     /// cannot change.
     pub fn restore_with(bytes: &[u8], device: Device, source_name: &str, overrides: &[String]) -> Result<Self> {
-        Self::restore_inner(bytes, device, source_name, overrides, false, true)
+        Self::restore_inner(bytes, device, source_name, overrides, false, true, Box::new(Session::new))
+    }
+
+    /// As [`Session::restore_with`] for a session built by [`Session::with_imported`] (and, with `task`, on
+    /// a data file's task): the same models and task are handed in again (their folders, LoRA, dtype), and
+    /// the snapshot's weights, optimizer states and step machine are loaded into them.
+    pub fn restore_imported(
+        bytes: &[u8],
+        device: Device,
+        source_name: &str,
+        overrides: &[String],
+        models: crate::session::ImportedModels,
+        task: Option<crate::task::TaskData>,
+    ) -> Result<Self> {
+        let base = Box::new(move |config, device| Session::with_imported(config, device, models, task));
+        Self::restore_inner(bytes, device, source_name, overrides, false, true, base)
+    }
+
+    /// As [`Session::restore_with`] for a session built by [`Session::on_task`] on a data file's task.
+    pub fn restore_on_task(
+        bytes: &[u8],
+        device: Device,
+        source_name: &str,
+        overrides: &[String],
+        task: crate::task::TaskData,
+    ) -> Result<Self> {
+        let base = Box::new(move |config, device| Session::on_task(config, device, task));
+        Self::restore_inner(bytes, device, source_name, overrides, false, true, base)
     }
 
     /// As [`Session::restore`], with fresh optimizer states: the models, the step machine and the RNG come
     /// back, the Adam moments do not. For the browser, where burn 0.22's optimizer-record loader reaches for
     /// the default device (WebGPU, which must be initialised asynchronously first) and panics.
     pub fn restore_models(bytes: &[u8], device: Device, source_name: &str) -> Result<Self> {
-        Self::restore_inner(bytes, device, source_name, &[], false, false)
+        Self::restore_inner(bytes, device, source_name, &[], false, false, Box::new(Session::new))
     }
 
     /// A session that starts from the SFT model of a snapshot taken when SFT had finished (before its
@@ -190,7 +216,7 @@ impl Session {
     /// method compared from one such snapshot starts from the very same SFT weights. With the method the
     /// snapshot was made for, it is the same run as one never stopped.
     pub fn branch(bytes: &[u8], device: Device, source_name: &str, overrides: &[String]) -> Result<Self> {
-        Self::restore_inner(bytes, device, source_name, overrides, true, true)
+        Self::restore_inner(bytes, device, source_name, overrides, true, true, Box::new(Session::new))
     }
 
     /// Whether the session has finished SFT and not yet evaluated it: the point `branch` starts from.
@@ -205,6 +231,7 @@ impl Session {
         overrides: &[String],
         branching: bool,
         optimizers: bool,
+        base: Box<dyn FnOnce(RunConfig, Device) -> Result<Session> + '_>,
     ) -> Result<Self> {
         let (mut header, body) = read_header(bytes, source_name)?;
         let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
@@ -237,12 +264,38 @@ impl Session {
         }
         let mut blobs = Blobs { source_name: source_name.into(), map, optimizers };
 
-        let mut s = Session::new(header.config.clone(), device)?;
+        let mut s = base(header.config.clone(), device)?;
+        if (header.imported, header.task_from_data) != (s.imported, s.task_from_data) {
+            let what = |imported: bool, data: bool| match (imported, data) {
+                (true, true) => "imported models on a data file",
+                (true, false) => "imported models",
+                (false, true) => "the built-in models on a data file",
+                (false, false) => "the built-in models and task",
+            };
+            return Err(err(format!(
+                "was taken from a run with {}, and is being restored as one with {}",
+                what(header.imported, header.task_from_data),
+                what(s.imported, s.task_from_data)
+            )));
+        }
         let tokenizer_json = blobs.take("tokenizer")?;
-        s.tokenizer = GapoTokenizer::from_json(&tokenizer_json, &format!("{source_name} (tokenizer)"))?;
+        if s.imported {
+            // An imported tokenizer comes from its folder again; the stored one must be the same.
+            if tokenizer_json != s.tokenizer.to_json()?.into_bytes() {
+                return Err(err("was taken with another generator tokenizer than the one given now".into()));
+            }
+        } else {
+            s.tokenizer = GapoTokenizer::from_json(&tokenizer_json, &format!("{source_name} (tokenizer)"))?;
+        }
         let preset = ModelPreset::named(&header.config.preset)?;
-        let fresh_generator =
-            || LanguageModel::from(preset.generator_config(s.tokenizer.vocab_size()).init(&s.train_device));
+        // Imported models are their own templates (same shape, LoRA and dtype); the built-in ones are made
+        // from the preset, as `Session::new` makes them.
+        let imported_generator = if s.imported { s.sft_generator.clone() } else { None };
+        let imported_disc = if s.imported { s.disc.as_ref().map(|d| d.disc.clone()) } else { None };
+        let fresh_generator = || match &imported_generator {
+            Some(template) => template.clone(),
+            None => LanguageModel::from(preset.generator_config(s.tokenizer.vocab_size()).init(&s.train_device)),
+        };
 
         s.sft_generator =
             if blobs.has("sft_generator") { Some(blobs.module(fresh_generator(), "sft_generator")?) } else { None };
@@ -267,7 +320,10 @@ impl Session {
         // Without a stored D (a branch from an SFT-only run) the session keeps the one `Session::new` made,
         // initialised exactly as in a run of that method from the start.
         s.disc = if blobs.has("disc") {
-            let fresh = preset.discriminator_config(s.tokenizer.vocab_size()).init(&s.train_device);
+            let fresh = match imported_disc {
+                Some(template) => template,
+                None => preset.discriminator_config(s.tokenizer.vocab_size()).init(&s.train_device).into(),
+            };
             let mut d = DiscTrainer::new(header.config.disc.clone(), fresh);
             d.disc = blobs.module(d.disc, "disc")?;
             d.optim = blobs.optim(d.optim, "disc_optim")?;

@@ -11,6 +11,9 @@ use gapo_core::session::{Algo, ImportedModels, RunConfig, Session};
 mod common;
 use common::folder;
 
+/// Tests here seed the CPU device's one random stream; side by side they would draw from each other's.
+static DEVICE_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn imported(device: &Device) -> ImportedModels {
     let g = folder("qwen2");
     let g_config = hf::read_config(&g).unwrap();
@@ -55,6 +58,7 @@ fn flat(model: &LanguageModel) -> Vec<f32> {
 
 #[test]
 fn gapo_runs_with_an_imported_qwen2_generator_and_bert_discriminator() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
     let device = Device::flex();
     let models = imported(&device);
     let vocab_d = models.discriminator.as_ref().unwrap().encoder.spec.vocab_size;
@@ -127,6 +131,7 @@ fn gapo_without_an_imported_discriminator_is_refused_by_name() {
 
 #[test]
 fn lora_trains_only_the_adapters_and_the_export_merges_them() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
     let device = Device::flex();
     let mut models = imported(&device);
     models.lora = Some((4, 8.0));
@@ -164,4 +169,50 @@ fn lora_trains_only_the_adapters_and_the_export_merges_them() {
     let b = CausalLm::forward(&back, ids, mask).into_data().try_into_vec::<f32>().unwrap();
     let diff = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
     assert!(diff < 1e-5, "merged export differs by {diff}");
+}
+
+fn embed(model: &LanguageModel) -> Vec<f32> {
+    let LanguageModel::Hf(m) = model else { panic!("an imported generator") };
+    m.layers[0].q.weight.val().into_data().try_into_vec::<f32>().unwrap()
+}
+
+/// An imported run (with LoRA) snapshotted inside its generator phase and restored with the same models
+/// ends exactly as the run never stopped; restored as a built-in run, it is refused.
+#[test]
+fn an_imported_run_resumes_exactly() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let with_lora = || {
+        let mut m = imported(&Device::flex());
+        m.lora = Some((2, 4.0));
+        m
+    };
+    let mut config = tiny_gapo();
+    config.gapo.rollouts_per_stage = 2;
+    let mut whole = Session::with_imported(config.clone(), Device::flex(), with_lora(), None).unwrap();
+    let mut cut = Session::with_imported(config, Device::flex(), with_lora(), None).unwrap();
+    let mut snapshot = None;
+    let mut reports = Vec::new();
+    loop {
+        let r = block_on(cut.step()).unwrap();
+        let done = r.done;
+        reports.push(r);
+        if snapshot.is_none() && reports.last().unwrap().phase == "generator" {
+            snapshot = Some(cut.snapshot().unwrap());
+            break;
+        }
+        assert!(!done, "no generator step");
+    }
+    let bytes = snapshot.unwrap();
+    let err = Session::restore(&bytes, Device::flex(), "cut.bin").err().expect("refused").to_string();
+    assert!(err.contains("imported models"), "{err}");
+    let mut resumed = Session::restore_imported(&bytes, Device::flex(), "cut.bin", &[], with_lora(), None).unwrap();
+    let mut whole_reports = Vec::new();
+    while !whole_reports.last().is_some_and(|r: &gapo_core::session::StepReport| r.done) {
+        whole_reports.push(block_on(whole.step()).unwrap());
+    }
+    while !reports.last().unwrap().done {
+        reports.push(block_on(resumed.step()).unwrap());
+    }
+    assert_eq!(reports, whole_reports, "the resumed run's reports differ");
+    assert_eq!(embed(&resumed.generator()), embed(&whole.generator()), "final weights differ");
 }
