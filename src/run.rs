@@ -208,19 +208,24 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()
     drive(session, &args.out, args.checkpoint_every, String::new(), None)
 }
 
-/// `gapo train --data FILE --algo …`: the run on a data file's task. Not checkpointed for --resume yet.
+/// `gapo train --data FILE --algo …`: the run on a data file's task; `OUT/sources.json` names the file
+/// for `--resume`.
 pub fn run_on_task(
     config: RunConfig,
     task: gapo_core::task::TaskData,
-    out: &Path,
+    data: crate::hf_cmd::DataArgs,
+    args: &RunArgs,
     choice: BackendChoice,
 ) -> Result<()> {
     let device = device_for(choice)?;
     println!("device: {}", describe(choice, &device));
     let session = Session::on_task(config.clone(), device, task)?;
-    write_atomic(&out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
+    write_atomic(&args.out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
         .context("saving config.json")?;
-    drive(session, out, 0, String::new(), None)
+    let sources = crate::hf_cmd::RunSources { imported: None, data: Some(data) };
+    write_atomic(&args.out.join(crate::hf_cmd::SOURCES_FILE), serde_json::to_string_pretty(&sources)?.as_bytes())
+        .context("saving sources.json")?;
+    drive(session, &args.out, args.checkpoint_every, String::new(), None)
 }
 
 /// `gapo train --resume DIR`: restores `DIR/resume.bin`, keeps the metrics logged before it and runs on
@@ -229,9 +234,31 @@ pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overri
     let path = dir.join(RESUME_FILE);
     let name = path.display().to_string();
     let bytes = std::fs::read(&path).with_context(|| format!("reading {name} (is {} a run folder?)", dir.display()))?;
-    let device = device_for(choice)?;
+    // A run with imported models or on a data file gets them again from the paths it recorded.
+    let sources_path = dir.join(crate::hf_cmd::SOURCES_FILE);
+    let sources: crate::hf_cmd::RunSources = match std::fs::read(&sources_path) {
+        Ok(b) => serde_json::from_slice(&b)
+            .with_context(|| format!("{}: not a gapo sources file", sources_path.display()))?,
+        Err(_) => crate::hf_cmd::RunSources::default(),
+    };
+    let dtype = sources.imported.as_ref().map(|h| h.dtype.clone()).unwrap_or_else(|| "f32".into());
+    let device = crate::hf_cmd::device_with_dtype(choice, &dtype)?;
     println!("device: {}", describe(choice, &device));
-    let session = Session::restore_with(&bytes, device, &name, overrides)?;
+    let config: RunConfig =
+        serde_json::from_slice(&std::fs::read(dir.join("config.json")).context("reading config.json")?)
+            .context("config.json: not a gapo run config")?;
+    let task = sources.data.as_ref().map(|d| crate::train_cmd::task_from_file(d, &config)).transpose()?;
+    let mut hf_config = None;
+    let session = match (&sources.imported, task) {
+        (Some(hf), task) => {
+            let (models, g_config) = crate::hf_cmd::load_models(hf, &config, &device)?
+                .context("a run's sources never ask for a plan only")?;
+            hf_config = Some(g_config);
+            Session::restore_imported(&bytes, device, &name, overrides, models, task)?
+        }
+        (None, Some(task)) => Session::restore_on_task(&bytes, device, &name, overrides, task)?,
+        (None, None) => Session::restore_with(&bytes, device, &name, overrides)?,
+    };
     let steps = session.steps_done();
     let metrics_path = dir.join("metrics.jsonl");
     let logged = std::fs::read_to_string(&metrics_path).unwrap_or_default();
@@ -247,7 +274,7 @@ pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overri
         }
     }
     println!("resuming {} at step {steps} of {}", dir.display(), session.planned_steps());
-    drive(session, dir, checkpoint_every, kept, None)
+    drive(session, dir, checkpoint_every, kept, hf_config)
 }
 
 /// A progress bar over the session's planned steps, starting where the session stands, with ETA.

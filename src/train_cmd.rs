@@ -5,6 +5,7 @@
 //! these it is `gapo run`.
 
 use crate::atomic::write_atomic;
+use crate::hf_cmd::DataArgs;
 use crate::run::RunArgs;
 use crate::sft_train::{SftSettings, train_sft};
 use anyhow::{Context, Result, bail};
@@ -14,7 +15,7 @@ use gapo_core::checkpoint;
 use gapo_core::config::ModelPreset;
 use gapo_core::data::jsonl::{Format, GAPO_SEPARATOR, Row, read_jsonl, split_gapo_text};
 use gapo_core::device::{BackendChoice, device_for};
-use gapo_core::session::Algo;
+use gapo_core::session::{Algo, RunConfig};
 use gapo_core::task::{DataRow, TaskConfig, TaskData};
 use gapo_core::tokenizer::GapoTokenizer;
 use std::path::PathBuf;
@@ -108,6 +109,25 @@ fn data_rows(rows: &[Row], separator: &str, source: &str) -> Result<Vec<DataRow>
     Ok(out)
 }
 
+/// A data file's rows as the run's task (`TaskData::from_rows`), with `config`'s seed and held-out count.
+pub fn task_from_file(data: &DataArgs, config: &RunConfig) -> Result<TaskData> {
+    let source = data.path.display().to_string();
+    let format = data.format.as_deref().map(str::parse::<Format>).transpose()?;
+    let bytes = std::fs::read(&data.path).with_context(|| format!("reading {source}"))?;
+    let file = read_jsonl(&bytes, &source, format)?;
+    let rows = data_rows(&file.rows, &data.separator, &source)?;
+    let task_config = TaskConfig { seed: config.seed, ..config.task.clone() };
+    let task = TaskData::from_rows(&rows, &task_config, &source)?;
+    println!(
+        "{source}: {} rows of format {}; {} train, {} held out for the checker",
+        file.rows.len(),
+        file.format,
+        task.train.len(),
+        task.eval.len()
+    );
+    Ok(task)
+}
+
 /// The (prompt, response) pairs SFT learns from: the preferred side of each row.
 fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String, String)>> {
     Ok(data_rows(rows, separator, source)?.into_iter().map(|r| (r.prompt, r.response)).collect())
@@ -126,41 +146,28 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
     if args.data.is_some() && args.generator.is_none() && args.run.algo.is_none() && args.run.config.is_none() {
         config.algo = Algo::Sft;
     }
-    let task = match &args.data {
-        Some(data) if args.generator.is_some() || config.algo != Algo::Sft => {
-            let source = data.display().to_string();
-            let format = args.format.as_deref().map(str::parse::<Format>).transpose()?;
-            let bytes = std::fs::read(data).with_context(|| format!("reading {source}"))?;
-            let file = read_jsonl(&bytes, &source, format)?;
-            let rows = data_rows(&file.rows, &args.separator, &source)?;
-            let task_config = TaskConfig { seed: config.seed, ..config.task.clone() };
-            let task = TaskData::from_rows(&rows, &task_config, &source)?;
-            println!(
-                "{source}: {} rows of format {}; {} train, {} held out for the checker",
-                file.rows.len(),
-                file.format,
-                task.train.len(),
-                task.eval.len()
-            );
-            Some(task)
+    let data_args = match &args.data {
+        Some(path) if args.generator.is_some() || config.algo != Algo::Sft => {
+            Some(DataArgs { path: path.clone(), format: args.format.clone(), separator: args.separator.clone() })
         }
         _ => None,
     };
+    let task = data_args.as_ref().map(|d| task_from_file(d, &config)).transpose()?;
     if let Some(generator) = &args.generator {
         let hf = crate::hf_cmd::HfArgs {
-            generator,
-            discriminator: args.discriminator.as_deref(),
+            generator: generator.clone(),
+            discriminator: args.discriminator.clone(),
             max_len: args.max_len,
-            pooling: &args.pooling,
+            pooling: args.pooling.clone(),
             lora: args.lora_rank.map(|r| (r, args.lora_alpha)),
-            dtype: &args.dtype,
+            dtype: args.dtype.clone(),
             random_init: args.random_init,
             plan_only: args.plan_only,
         };
-        return crate::hf_cmd::run(hf, &args.run, choice, seed, task);
+        return crate::hf_cmd::run(hf, &args.run, choice, seed, task, data_args);
     }
-    if let Some(task) = task {
-        return crate::run::run_on_task(config, task, &args.run.out, choice);
+    if let (Some(task), Some(data)) = (task, data_args) {
+        return crate::run::run_on_task(config, task, data, &args.run, choice);
     }
     let Some(data) = &args.data else {
         let run = crate::run::RunArgs { use_exercise_solutions: false, ..args.run };

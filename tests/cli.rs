@@ -517,3 +517,52 @@ fn gapo_trains_on_a_data_file_whose_prompts_the_checkers_read() {
     let t = text(&o);
     assert!(!o.status.success() && t.contains("gapo.jsonl:7") && t.contains("`prompt`"), "{t}");
 }
+
+#[test]
+fn an_imported_run_on_a_data_file_killed_and_resumed_ends_as_an_uninterrupted_one() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/gapo-core/tests/fixtures/hf");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("rows.jsonl");
+    let o = gapo(&["data", "export", "--format", "gapo", "--n", "30", "--out", data.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let (killed, whole) = (dir.path().join("killed"), dir.path().join("whole"));
+    let args = |out: &Path| -> Vec<String> {
+        let mut v: Vec<String> = ["train", "--generator"].map(String::from).to_vec();
+        v.push(fixtures.join("qwen2").display().to_string());
+        v.push("--discriminator".into());
+        v.push(fixtures.join("bert").display().to_string());
+        v.push("--data".into());
+        v.push(data.display().to_string());
+        let s = "--algo gapo --config quick --lora-rank 2 --max-len 64 --steps 4 --stages 3 --rollouts 2 \
+                 --checkpoint-every 3 --set task.n_eval=4 --out";
+        v.extend(s.split_whitespace().map(String::from));
+        v.push(out.display().to_string());
+        v
+    };
+    let o = gapo(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", text(&o));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gapo"))
+        .args(args(&killed))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let metrics = killed.join("metrics.jsonl");
+    let in_stage_1 = |s: &str| s.lines().any(|l| l.contains(r#""phase":"generator""#) && l.contains(r#""stage":1"#));
+    loop {
+        if in_stage_1(&std::fs::read_to_string(&metrics).unwrap_or_default()) {
+            child.kill().unwrap();
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.wait().unwrap();
+    assert!(killed.join("resume.bin").is_file() && killed.join("sources.json").is_file());
+    let o = gapo(&["train", "--resume", killed.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    for name in ["metrics.jsonl", "samples.jsonl", "generator/model.safetensors"] {
+        let (a, b) = (std::fs::read(whole.join(name)).unwrap(), std::fs::read(killed.join(name)).unwrap());
+        assert!(a == b, "{name} differs after resuming");
+    }
+}
