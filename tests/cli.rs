@@ -192,6 +192,27 @@ fn generator_weights(dir: &Path) -> Vec<(String, Vec<usize>, Vec<f32>)> {
     gapo_core::model::init::collect_params(&g, gapo_core::model::init::Read::Values)
 }
 
+/// Starts `gapo ARGS` and SIGKILLs it as soon as `out/metrics.jsonl` shows a generator step of stage 1.
+fn kill_in_stage_1_generator_phase(args: &[String], out: &Path) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gapo"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let metrics = out.join("metrics.jsonl");
+    let in_stage_1 = |s: &str| s.lines().any(|l| l.contains(r#""phase":"generator""#) && l.contains(r#""stage":1"#));
+    loop {
+        if in_stage_1(&std::fs::read_to_string(&metrics).unwrap_or_default()) {
+            child.kill().unwrap(); // SIGKILL on Unix
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.wait().unwrap();
+}
+
 #[test]
 fn a_run_killed_mid_stage_and_resumed_ends_as_an_uninterrupted_one() {
     let dir = tempfile::tempdir().unwrap();
@@ -207,23 +228,7 @@ fn a_run_killed_mid_stage_and_resumed_ends_as_an_uninterrupted_one() {
     assert!(!whole.join("resume.bin").exists(), "a finished run removes its resume point");
 
     // Start the same run and SIGKILL it in the generator phase of stage 1.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gapo"))
-        .args(args(&killed))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let metrics = killed.join("metrics.jsonl");
-    let in_stage_1 = |s: &str| s.lines().any(|l| l.contains(r#""phase":"generator""#) && l.contains(r#""stage":1"#));
-    loop {
-        if in_stage_1(&std::fs::read_to_string(&metrics).unwrap_or_default()) {
-            child.kill().unwrap(); // SIGKILL on Unix
-            break;
-        }
-        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed");
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    child.wait().unwrap();
+    kill_in_stage_1_generator_phase(&args(&killed), &killed);
     assert!(killed.join("resume.bin").is_file() && !killed.join("samples.jsonl").exists());
     no_temporaries(&killed);
 
@@ -541,23 +546,7 @@ fn an_imported_run_on_a_data_file_killed_and_resumed_ends_as_an_uninterrupted_on
     };
     let o = gapo(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
     assert!(o.status.success(), "{}", text(&o));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gapo"))
-        .args(args(&killed))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let metrics = killed.join("metrics.jsonl");
-    let in_stage_1 = |s: &str| s.lines().any(|l| l.contains(r#""phase":"generator""#) && l.contains(r#""stage":1"#));
-    loop {
-        if in_stage_1(&std::fs::read_to_string(&metrics).unwrap_or_default()) {
-            child.kill().unwrap();
-            break;
-        }
-        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed");
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    child.wait().unwrap();
+    kill_in_stage_1_generator_phase(&args(&killed), &killed);
     assert!(killed.join("resume.bin").is_file() && killed.join("sources.json").is_file());
     let o = gapo(&["train", "--resume", killed.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
