@@ -5,7 +5,7 @@
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, MemorySource, Weights};
-use gapo_core::model::KvCache;
+use gapo_core::model::{CausalLm, KvCache};
 use safetensors::{Dtype, SafeTensors};
 
 mod common;

@@ -245,19 +245,15 @@ impl PpoLearner {
             let mut order: Vec<i64> = (0..b as i64).collect();
             rng.shuffle(&mut order);
             for chunk in order.chunks(c.minibatch.max(1)) {
-                let pick_rows = |rows: &[i64]| {
-                    let idx = Tensor::<1, Int>::from_data(TensorData::new(rows.to_vec(), [rows.len()]), &device);
-                    move |t: &Tensor<2>| t.clone().select(0, idx.clone())
-                };
                 // Both losses are means over rows (of each row's token mean, `ppo::masked_mean`): a
                 // micro-batch's loss weighted by its share of the minibatch's rows sums to exactly that.
                 let (mut actor_acc, mut critic_acc) = (GradientsAccumulator::new(), GradientsAccumulator::new());
                 let (mut loss_v, mut vl_v) = (0.0, 0.0);
                 let micro = if c.micro_batch == 0 { chunk.len() } else { c.micro_batch };
                 for rows in chunk.chunks(micro) {
-                    let pick2 = pick_rows(rows);
                     let idx = Tensor::<1, Int>::from_data(TensorData::new(rows.to_vec(), [rows.len()]), &device);
-                    let ids = exp.ids.clone().select(0, idx);
+                    let pick2 = |t: &Tensor<2>| t.clone().select(0, idx.clone());
+                    let ids = exp.ids.clone().select(0, idx.clone());
                     let mask = pick2(&exp.mask);
                     let am = pick2(&exp.action_mask);
                     let share = rows.len() as f64 / chunk.len() as f64;

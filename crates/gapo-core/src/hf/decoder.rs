@@ -9,8 +9,7 @@ use super::config::{DecoderFamily, DecoderSpec};
 use super::rope;
 use super::weights::Weights;
 use crate::model::attention::{KvCache, LayerKv};
-use crate::model::generator::positions_from_mask;
-use crate::model::mask::{causal_bias, key_padding_bias};
+use crate::model::lm::CausalLm;
 use burn::module::{Module, Param};
 use burn::nn::{Embedding, EmbeddingConfig, Linear, LinearConfig, RmsNorm, RmsNormConfig};
 use burn::tensor::activation::{silu, softmax};
@@ -159,23 +158,6 @@ impl HfDecoder {
         self.spec.family
     }
 
-    pub fn n_layers(&self) -> usize {
-        self.layers.len()
-    }
-
-    /// Final hidden states. `ids`: `[B, T]` Int; `mask`: `[B, T]` (1 real, 0 padding). Returns `[B, T, D]`.
-    pub fn hidden(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
-        let [_, t] = ids.dims();
-        let positions = positions_from_mask(mask.clone());
-        let bias = key_padding_bias(mask) + causal_bias(t, 0, &ids.device()); // [B, 1, T, T]
-        self.run_layers(ids, positions, bias, None)
-    }
-
-    /// Next-token logits. `ids`, `mask`: `[B, T]`. Returns `[B, T, V]`.
-    pub fn forward(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
-        self.logits(self.hidden(ids, mask))
-    }
-
     /// The output projection. `hidden`: `[B, T, D]`. Returns `[B, T, V]`.
     pub fn logits(&self, hidden: Tensor<3>) -> Tensor<3> {
         match &self.lm_head {
@@ -188,27 +170,11 @@ impl HfDecoder {
             }
         }
     }
+}
 
-    /// One decoding step over `T_new` new tokens, reading and extending `cache` (keys and values are kept
-    /// with `Hkv` heads, before the grouped repeat). `ids`, `positions`: `[B, T_new]`; `key_mask`:
-    /// `[B, cache.len + T_new]`. Returns logits `[B, T_new, V]`.
-    pub fn forward_cached(
-        &self,
-        ids: Tensor<2, Int>,
-        positions: Tensor<2, Int>,
-        key_mask: Tensor<2>,
-        cache: &mut KvCache,
-    ) -> Tensor<3> {
-        let [_, t] = ids.dims();
-        if cache.layers.len() != self.layers.len() {
-            *cache = KvCache::new(self.layers.len());
-        }
-        let bias = key_padding_bias(key_mask) + causal_bias(t, cache.len, &ids.device()); // [B, 1, T, S]
-        let h = self.run_layers(ids, positions, bias, Some(cache));
-        cache.len += t;
-        self.logits(h)
-    }
-
+/// The padding, positions and cache handling are `CausalLm`'s, shared with the tiny generator; this is the
+/// layer stack. The cache keeps keys and values with `Hkv` heads, before the grouped repeat.
+impl CausalLm for HfDecoder {
     fn run_layers(
         &self,
         ids: Tensor<2, Int>,
@@ -226,6 +192,18 @@ impl HfDecoder {
             x = x + layer.down.forward(silu(layer.gate.forward(h.clone())) * layer.up.forward(h));
         }
         self.norm.forward(x)
+    }
+    fn logits(&self, hidden: Tensor<3>) -> Tensor<3> {
+        HfDecoder::logits(self, hidden)
+    }
+    fn n_layers(&self) -> usize {
+        self.layers.len()
+    }
+    fn max_len(&self) -> usize {
+        self.max_len
+    }
+    fn d_model(&self) -> usize {
+        self.spec.hidden_size
     }
 }
 

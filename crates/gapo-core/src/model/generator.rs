@@ -7,7 +7,7 @@
 
 use super::attention::KvCache;
 use super::block::{Block, BlockConfig};
-use super::mask::{causal_bias, key_padding_bias};
+use super::lm::CausalLm;
 use crate::error::GapoError;
 use burn::config::Config;
 use burn::module::Module;
@@ -110,16 +110,14 @@ impl Generator {
     }
 
     /// Final hidden states. `ids`: `[B, T]` Int, `mask`: `[B, T]` (1 real, 0 padding). Returns `[B, T, D]`.
+    /// (The padding and causal masks are `CausalLm`'s, shared with the imported decoder.)
     pub fn hidden(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
-        let [_, t] = ids.dims();
-        let positions = positions_from_mask(mask.clone());
-        let bias = key_padding_bias(mask) + causal_bias(t, 0, &ids.device()); // [B, 1, T, T]
-        self.run_blocks(ids, positions, bias, None)
+        CausalLm::hidden(self, ids, mask)
     }
 
     /// Next-token logits. `ids`, `mask`: `[B, T]`. Returns `[B, T, V]`.
     pub fn forward(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
-        self.logits(self.hidden(ids, mask))
+        CausalLm::forward(self, ids, mask)
     }
 
     /// Tied output projection. `hidden`: `[B, T, D]`. Returns `[B, T, V]`.
@@ -130,9 +128,8 @@ impl Generator {
         hidden.reshape([b * t, d]).matmul(w.transpose()).reshape([b, t, v])
     }
 
-    /// One decoding step over `T_new` new tokens, reading and extending `cache`.
-    /// `ids`, `positions`: `[B, T_new]`; `key_mask`: `[B, cache.len + T_new]` over every key so far.
-    /// Returns logits `[B, T_new, V]`.
+    /// One decoding step over `T_new` new tokens, reading and extending `cache` (see
+    /// [`CausalLm::forward_cached`]). Returns logits `[B, T_new, V]`.
     pub fn forward_cached(
         &self,
         ids: Tensor<2, Int>,
@@ -140,28 +137,12 @@ impl Generator {
         key_mask: Tensor<2>,
         cache: &mut KvCache,
     ) -> Tensor<3> {
-        let [_, t] = ids.dims();
-        if cache.layers.len() != self.blocks.len() {
-            *cache = KvCache::new(self.blocks.len());
-        }
-        let bias = key_padding_bias(key_mask) + causal_bias(t, cache.len, &ids.device()); // [B, 1, T, S]
-        let h = self.run_blocks(ids, positions, bias, Some(cache));
-        cache.len += t;
-        self.logits(h)
+        CausalLm::forward_cached(self, ids, positions, key_mask, cache)
     }
+}
 
-    /// Checks a batch against the model's limits before a forward pass.
-    pub fn check_len(&self, total_len: usize) -> crate::Result<()> {
-        if total_len > self.max_seq_len {
-            return Err(GapoError::Input(format!(
-                "sequence of {total_len} tokens is longer than the generator's max_seq_len {}",
-                self.max_seq_len
-            )));
-        }
-        Ok(())
-    }
-
-    fn run_blocks(
+impl CausalLm for Generator {
+    fn run_layers(
         &self,
         ids: Tensor<2, Int>,
         positions: Tensor<2, Int>,
@@ -174,5 +155,17 @@ impl Generator {
             x = block.forward(x, bias.clone(), slot);
         }
         self.ln_f.forward(x)
+    }
+    fn logits(&self, hidden: Tensor<3>) -> Tensor<3> {
+        Generator::logits(self, hidden)
+    }
+    fn n_layers(&self) -> usize {
+        self.blocks.len()
+    }
+    fn max_len(&self) -> usize {
+        self.max_seq_len
+    }
+    fn d_model(&self) -> usize {
+        self.tok_emb.weight.dims()[1]
     }
 }

@@ -1,36 +1,70 @@
 //! What PPO, SFT, sampling and the preference methods need from a generator, and the generator a session
 //! holds: our tiny GPT-2-shaped [`Generator`] or an imported Hugging Face decoder ([`HfDecoder`]).
+//!
+//! The batching contract lives here once: prompts are left-padded, positions count real tokens only
+//! (`cumsum(mask) - 1`), padded keys and future keys are hidden by additive biases, and decoding extends a
+//! [`KvCache`]. A model supplies only its layer stack ([`CausalLm::run_layers`]) and its output projection.
 
 use super::attention::KvCache;
-use super::generator::Generator;
+use super::generator::{Generator, positions_from_mask};
+use super::mask::{causal_bias, key_padding_bias};
 use crate::hf::HfDecoder;
 use burn::module::Module;
 use burn::tensor::{Int, Tensor};
 
-/// A causal language model with left-padded batches and a KV cache (see [`Generator`] for the contract).
+/// A causal language model with left-padded batches and a KV cache.
 pub trait CausalLm {
-    /// Final hidden states. `ids`: `[B, T]` Int; `mask`: `[B, T]`. Returns `[B, T, D]`.
-    fn hidden(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3>;
-    /// `hidden`: `[B, T, D]`. Returns logits `[B, T, V]`.
-    fn logits(&self, hidden: Tensor<3>) -> Tensor<3>;
-    /// `ids`, `positions`: `[B, T_new]`; `key_mask`: `[B, cache.len + T_new]`. Returns `[B, T_new, V]`.
-    fn forward_cached(
+    /// The layer stack and final norm. `ids`, `positions`: `[B, T]`; `bias`: `[B, 1, T, S]` over every key
+    /// so far; `cache`: extended in place with this pass's keys and values. Returns hidden states `[B, T, D]`.
+    fn run_layers(
         &self,
         ids: Tensor<2, Int>,
         positions: Tensor<2, Int>,
-        key_mask: Tensor<2>,
-        cache: &mut KvCache,
+        bias: Tensor<4>,
+        cache: Option<&mut KvCache>,
     ) -> Tensor<3>;
+    /// `hidden`: `[B, T, D]`. Returns logits `[B, T, V]`.
+    fn logits(&self, hidden: Tensor<3>) -> Tensor<3>;
+    fn n_layers(&self) -> usize;
     /// Longest sequence (prompt + response) the model is run on.
     fn max_len(&self) -> usize;
     /// Width of the hidden states (what a value head reads).
     fn d_model(&self) -> usize;
+
+    /// Final hidden states. `ids`: `[B, T]` Int; `mask`: `[B, T]` (1 real, 0 padding). Returns `[B, T, D]`.
+    fn hidden(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
+        let [_, t] = ids.dims();
+        let positions = positions_from_mask(mask.clone());
+        let bias = key_padding_bias(mask) + causal_bias(t, 0, &ids.device()); // [B, 1, T, T]
+        self.run_layers(ids, positions, bias, None)
+    }
 
     /// Next-token logits. `ids`, `mask`: `[B, T]`. Returns `[B, T, V]`.
     fn forward(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
         self.logits(self.hidden(ids, mask))
     }
 
+    /// One decoding step over `T_new` new tokens, reading and extending `cache`.
+    /// `ids`, `positions`: `[B, T_new]`; `key_mask`: `[B, cache.len + T_new]` over every key so far.
+    /// Returns logits `[B, T_new, V]`.
+    fn forward_cached(
+        &self,
+        ids: Tensor<2, Int>,
+        positions: Tensor<2, Int>,
+        key_mask: Tensor<2>,
+        cache: &mut KvCache,
+    ) -> Tensor<3> {
+        let [_, t] = ids.dims();
+        if cache.layers.len() != self.n_layers() {
+            *cache = KvCache::new(self.n_layers());
+        }
+        let bias = key_padding_bias(key_mask) + causal_bias(t, cache.len, &ids.device()); // [B, 1, T, S]
+        let h = self.run_layers(ids, positions, bias, Some(cache));
+        cache.len += t;
+        self.logits(h)
+    }
+
+    /// Checks a batch against the model's limits before a forward pass.
     fn check_len(&self, total_len: usize) -> crate::Result<()> {
         if total_len > self.max_len() {
             return Err(crate::GapoError::Input(format!(
@@ -39,54 +73,6 @@ pub trait CausalLm {
             )));
         }
         Ok(())
-    }
-}
-
-impl CausalLm for Generator {
-    fn hidden(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
-        Generator::hidden(self, ids, mask)
-    }
-    fn logits(&self, hidden: Tensor<3>) -> Tensor<3> {
-        Generator::logits(self, hidden)
-    }
-    fn forward_cached(
-        &self,
-        ids: Tensor<2, Int>,
-        positions: Tensor<2, Int>,
-        key_mask: Tensor<2>,
-        cache: &mut KvCache,
-    ) -> Tensor<3> {
-        Generator::forward_cached(self, ids, positions, key_mask, cache)
-    }
-    fn max_len(&self) -> usize {
-        self.max_seq_len
-    }
-    fn d_model(&self) -> usize {
-        self.tok_emb.weight.dims()[1]
-    }
-}
-
-impl CausalLm for HfDecoder {
-    fn hidden(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
-        HfDecoder::hidden(self, ids, mask)
-    }
-    fn logits(&self, hidden: Tensor<3>) -> Tensor<3> {
-        HfDecoder::logits(self, hidden)
-    }
-    fn forward_cached(
-        &self,
-        ids: Tensor<2, Int>,
-        positions: Tensor<2, Int>,
-        key_mask: Tensor<2>,
-        cache: &mut KvCache,
-    ) -> Tensor<3> {
-        HfDecoder::forward_cached(self, ids, positions, key_mask, cache)
-    }
-    fn max_len(&self) -> usize {
-        self.max_len
-    }
-    fn d_model(&self) -> usize {
-        self.spec.hidden_size
     }
 }
 
@@ -110,28 +96,28 @@ impl From<HfDecoder> for LanguageModel {
 }
 
 impl CausalLm for LanguageModel {
-    fn hidden(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
+    fn run_layers(
+        &self,
+        ids: Tensor<2, Int>,
+        positions: Tensor<2, Int>,
+        bias: Tensor<4>,
+        cache: Option<&mut KvCache>,
+    ) -> Tensor<3> {
         match self {
-            Self::Tiny(m) => m.hidden(ids, mask),
-            Self::Hf(m) => m.hidden(ids, mask),
+            Self::Tiny(m) => m.run_layers(ids, positions, bias, cache),
+            Self::Hf(m) => m.run_layers(ids, positions, bias, cache),
         }
     }
     fn logits(&self, hidden: Tensor<3>) -> Tensor<3> {
         match self {
-            Self::Tiny(m) => m.logits(hidden),
+            Self::Tiny(m) => CausalLm::logits(m, hidden),
             Self::Hf(m) => m.logits(hidden),
         }
     }
-    fn forward_cached(
-        &self,
-        ids: Tensor<2, Int>,
-        positions: Tensor<2, Int>,
-        key_mask: Tensor<2>,
-        cache: &mut KvCache,
-    ) -> Tensor<3> {
+    fn n_layers(&self) -> usize {
         match self {
-            Self::Tiny(m) => m.forward_cached(ids, positions, key_mask, cache),
-            Self::Hf(m) => CausalLm::forward_cached(m, ids, positions, key_mask, cache),
+            Self::Tiny(m) => m.blocks.len(),
+            Self::Hf(m) => m.layers.len(),
         }
     }
     fn max_len(&self) -> usize {
@@ -143,7 +129,7 @@ impl CausalLm for LanguageModel {
     fn d_model(&self) -> usize {
         match self {
             Self::Tiny(m) => CausalLm::d_model(m),
-            Self::Hf(m) => CausalLm::d_model(m),
+            Self::Hf(m) => m.d_model(),
         }
     }
 }
