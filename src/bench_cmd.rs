@@ -147,6 +147,7 @@ pub fn run(args: BenchArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         advantages: normal(&mut rng),
         returns: normal(&mut rng),
         responses: vec![String::new(); BATCH],
+        scores: vec![0.0; BATCH],
     };
     let mut metrics = Default::default();
     let mut ppo_rng = SplitMix64::new(seed);

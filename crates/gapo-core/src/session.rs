@@ -718,26 +718,19 @@ impl Session {
         let picks: Vec<usize> =
             (0..n).map(|_| self.rng.below(self.task.train.len())).flat_map(|i| std::iter::repeat_n(i, k)).collect();
         let prompts: Vec<String> = picks.iter().map(|&i| self.task.train[i].example.prompt.clone()).collect();
+        let examples: Vec<Example> = picks.iter().map(|&i| self.task.train[i].example.clone()).collect();
         let learner = self.learner.as_mut().expect("learner");
-        match self.config.algo {
+        let (exp, mut metrics) = match self.config.algo {
             Algo::PpoOracle => {
-                let examples: Vec<Example> = picks.iter().map(|&i| self.task.train[i].example.clone()).collect();
                 let device = self.device.clone();
                 let mut score = |responses: &[String]| -> Result<Tensor<1>> {
-                    let s: Vec<f32> = examples
-                        .iter()
-                        .zip(responses)
-                        .map(|(e, r)| {
-                            let passed = e.constraints.iter().filter(|c| c.check(&e.product, r).pass).count();
-                            passed as f32 / e.constraints.len() as f32
-                        })
-                        .collect();
+                    let s: Vec<f32> = examples.iter().zip(responses).map(|(e, r)| checker_pass(e, r)).collect();
                     Ok(Tensor::from_data(TensorData::new(s, [examples.len()]), &device))
                 };
                 let (exp, mut metrics) =
                     learner.make_experience(&self.tokenizer, &prompts, &mut score, &self.device).await?;
                 learner.learn(&exp, &mut self.rng, &mut metrics).await?;
-                Ok(metrics)
+                (exp, metrics)
             }
             Algo::PpoDecoderRm => {
                 let rm = self.reward_model.as_ref().expect("reward model").frozen();
@@ -750,7 +743,7 @@ impl Session {
                 let (exp, mut metrics) =
                     learner.make_experience(&self.tokenizer, &prompts, &mut score, &self.device).await?;
                 learner.learn(&exp, &mut self.rng, &mut metrics).await?;
-                Ok(metrics)
+                (exp, metrics)
             }
             _ => {
                 let disc = self.disc.as_ref().expect("discriminator");
@@ -763,10 +756,41 @@ impl Session {
                     &mut self.rng,
                     &self.device,
                 )
-                .await
+                .await?
             }
-        }
+        };
+        // How good the reward was: the checker's verdict on the same rollouts (training prompts), and how
+        // well the reward model's scores follow it. With the oracle the correlation is 1 by construction.
+        let passes: Vec<f32> = examples.iter().zip(&exp.responses).map(|(e, r)| checker_pass(e, r)).collect();
+        metrics
+            .insert("rollout/checker_pass".into(), passes.iter().map(|&p| p as f64).sum::<f64>() / passes.len() as f64);
+        metrics.insert("rollout/score_checker_corr".into(), pearson(&exp.scores, &passes));
+        Ok(metrics)
     }
+}
+
+/// The share of an example's constraints that `response` satisfies (instruction-level, by the checkers).
+fn checker_pass(example: &Example, response: &str) -> f32 {
+    let passed = example.constraints.iter().filter(|c| c.check(&example.product, response).pass).count();
+    passed as f32 / example.constraints.len().max(1) as f32
+}
+
+/// Pearson's correlation of two equally long series; 0 when either is constant.
+fn pearson(a: &[f32], b: &[f32]) -> f64 {
+    let n = a.len().min(b.len()) as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let mean = |v: &[f32]| v.iter().map(|&x| x as f64).sum::<f64>() / n;
+    let (ma, mb) = (mean(a), mean(b));
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (&x, &y) in a.iter().zip(b) {
+        let (dx, dy) = (x as f64 - ma, y as f64 - mb);
+        sab += dx * dy;
+        saa += dx * dx;
+        sbb += dy * dy;
+    }
+    if saa == 0.0 || sbb == 0.0 { 0.0 } else { sab / (saa * sbb).sqrt() }
 }
 
 fn insert_eval(m: &mut BTreeMap<String, f64>, r: &EvalReport) {

@@ -149,3 +149,25 @@ fn every_method_runs_to_the_end() {
         }
     }
 }
+
+#[test]
+fn rollouts_are_checked_against_the_checker() {
+    // With the checker as the reward, the logged score is the checker's pass rate on the same rollouts and
+    // the two correlate perfectly; a GAPO run logs the same diagnostics for D's reward.
+    let reports = run(tiny(Algo::PpoOracle));
+    let generator_steps: Vec<&StepReport> =
+        reports.iter().filter(|r| r.metrics.contains_key("rollout/checker_pass")).collect();
+    assert!(!generator_steps.is_empty(), "no generator step logged rollout/checker_pass");
+    let varied =
+        generator_steps.iter().filter(|r| (r.metrics["rollout/score_checker_corr"] - 1.0).abs() < 1e-6).count();
+    assert!(varied > 0, "no rollout whose pass rates varied: the correlation was never checked");
+    for r in generator_steps {
+        let (pass, score) = (r.metrics["rollout/checker_pass"], r.metrics["objective/scores"]);
+        assert!((0.0..=1.0).contains(&pass));
+        assert!((pass - score).abs() < 1e-6, "step {}: checker pass {pass} vs oracle score {score}", r.step);
+        let corr = r.metrics["rollout/score_checker_corr"];
+        assert!(corr == 0.0 || (corr - 1.0).abs() < 1e-6, "step {}: correlation {corr}", r.step);
+    }
+    let gapo = run(tiny(Algo::Gapo));
+    assert!(gapo.iter().any(|r| r.metrics.contains_key("rollout/score_checker_corr")));
+}

@@ -23,7 +23,7 @@
 //! time (warm-up batch, probe, rollout, discriminator batch), so a shell can stop between any two.
 
 use super::discriminator::{DiscEval, DiscTrainer, Labelled, RewardTransform, evaluate, reward};
-use super::ppo_trainer::PpoLearner;
+use super::ppo_trainer::{Experience, PpoLearner};
 use crate::data::export::Pairs;
 use crate::error::Result;
 use crate::generation::complete;
@@ -119,7 +119,8 @@ pub async fn probe(
     evaluate(&disc.disc.valid(), tokenizer, &rows, device).await
 }
 
-/// One generator-phase iteration: a rollout on `prompts` scored by D, then the PPO update.
+/// One generator-phase iteration: a rollout on `prompts` scored by D, then the PPO update. Returns the
+/// rollout (its responses and D's scores) and the step's metrics.
 pub async fn generator_iteration(
     learner: &mut PpoLearner,
     disc: &DiscTrainer,
@@ -128,12 +129,12 @@ pub async fn generator_iteration(
     prompts: &[String],
     rng: &mut SplitMix64,
     device: &Device,
-) -> Result<BTreeMap<String, f64>> {
+) -> Result<(Experience, BTreeMap<String, f64>)> {
     let d = disc.disc.valid();
     let mut score = |responses: &[String]| reward(&d, tokenizer, prompts, responses, transform, device);
     let (exp, mut metrics) = learner.make_experience(tokenizer, prompts, &mut score, device).await?;
     learner.learn(&exp, rng, &mut metrics).await?;
-    Ok(metrics)
+    Ok((exp, metrics))
 }
 
 /// The discriminator phase's training set: every positive, and as many negatives, `fake_share` of them

@@ -12,7 +12,7 @@ use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
 use crate::model::sampling::{SamplingConfig, generate};
 use crate::model::{CausalLm, LanguageModel, ScoredDecoder};
-use crate::readback::{ints, scalar};
+use crate::readback::{floats, ints, scalar};
 use crate::rng::SplitMix64;
 use crate::tokenizer::GapoTokenizer;
 use burn::module::Module;
@@ -100,6 +100,8 @@ pub struct Experience {
     pub advantages: Tensor<2>,
     pub returns: Tensor<2>,
     pub responses: Vec<String>,
+    /// The reward model's raw score of each response (before clipping and any baseline), on the host.
+    pub scores: Vec<f32>,
 }
 
 /// Log-probs `[B, N]` of the response tokens and the policy's mean entropy over them.
@@ -210,7 +212,11 @@ impl PpoLearner {
         let entropy_seq = (entropy * action_mask.clone()).sum_dim(1).reshape([b]).mean();
         let mut m = BTreeMap::new();
         let kl_v = scalar(kl_seq).await?;
-        let score_v = scalar(raw_scores.clamp(-c.reward_clip, c.reward_clip).mean()).await?;
+        // One readback of the B raw scores: their clipped mean is the logged score, and the session
+        // compares them with the checker's verdicts (`rollout/score_checker_corr`).
+        let host_scores = floats(raw_scores).await?;
+        let clip = c.reward_clip as f32;
+        let score_v = host_scores.iter().map(|s| s.clamp(-clip, clip) as f64).sum::<f64>() / b.max(1) as f64;
         m.insert("objective/kl".into(), kl_v);
         m.insert("objective/entropy".into(), scalar(entropy_seq).await?);
         m.insert("objective/non_score_reward".into(), -beta * kl_v);
@@ -219,8 +225,18 @@ impl PpoLearner {
         m.insert("objective/kl_coef".into(), beta);
         m.insert("val/num_eos_tokens".into(), eos_count as f64);
         m.insert("val/response_length".into(), scalar(action_mask.clone().sum_dim(1).reshape([b]).mean()).await?);
-        let experience =
-            Experience { ids, mask, prompt_len: p, action_mask, old_logp, old_values, advantages, returns, responses };
+        let experience = Experience {
+            ids,
+            mask,
+            prompt_len: p,
+            action_mask,
+            old_logp,
+            old_values,
+            advantages,
+            returns,
+            responses,
+            scores: host_scores,
+        };
         Ok((experience, m))
     }
 
