@@ -3,11 +3,12 @@
 //! preferential-prompt pairs of N training items and reports accuracy on the training pairs, on pairs of
 //! 500 further training-distribution items it never saw, and on the held-out prompts' pairs (unseen
 //! combinations and k = K), per kind of the changed constraint.
-//!     cargo run --release -p gapo-core --example diag_pp -- N EPOCHS LR [first|last|mean] D_MODEL LAYERS [noresp]
+//!     cargo run --release -p gapo-core --example diag_pp -- N EPOCHS LR [first|last|mean] D_MODEL LAYERS [noresp|answered|answered-noresp] [HF_ENCODER_DIR]
 use burn::module::Module;
 use burn::tensor::Device;
 use futures_lite::future::block_on;
 use gapo_core::algo::discriminator::{DiscConfig, DiscTrainer, Labelled, logits};
+use gapo_core::algo::gapo::answered_rows;
 use gapo_core::config::ModelPreset;
 use gapo_core::rng::SplitMix64;
 use gapo_core::task::preferential::{Perturbation, reject_prompt};
@@ -37,17 +38,27 @@ fn main() {
     let tok = GapoTokenizer::train(&corpus, 1024).unwrap();
     // `noresp`: D sees the prompts only (every response blanked) — how far the prompts alone give the
     // label away.
-    let blank = arg(7, "") == "noresp";
-    let pairs = |items: &[gapo_core::task::TrainItem]| -> Vec<Labelled> {
+    // `answered`: also the rejected prompt with a response written for it (gapo.answer_rejected_prompts).
+    let mode = arg(7, "");
+    let blank = mode.contains("noresp");
+    let answered = mode.contains("answered");
+    let pairs = |items: &[gapo_core::task::TrainItem], answered: bool| -> Vec<Labelled> {
         items
             .iter()
             .flat_map(|t| {
                 let r = if blank { String::new() } else { t.example.response.clone() };
-                [(t.example.prompt.clone(), r.clone(), 1.0), (t.rejected_prompt.prompt.clone(), r, 0.0)]
+                let mut rows =
+                    vec![(t.example.prompt.clone(), r.clone(), 1.0), (t.rejected_prompt.prompt.clone(), r, 0.0)];
+                if answered {
+                    rows.extend(
+                        answered_rows(t).into_iter().map(|(p, r, y)| (p, if blank { String::new() } else { r }, y)),
+                    );
+                }
+                rows
             })
             .collect()
     };
-    let train = pairs(&task.train[..n]);
+    let train = pairs(&task.train[..n], answered);
     // The kind of the constraint that the rejected prompt changed or inserted, per unseen item.
     let changed: Vec<&'static str> = task.train[n..]
         .iter()
@@ -58,7 +69,7 @@ fn main() {
             t.rejected_prompt.constraints[i].kind().name()
         })
         .collect();
-    let unseen = pairs(&task.train[n..]);
+    let unseen = pairs(&task.train[n..], false);
     let mut rng = SplitMix64::new(7);
     let mut held = Vec::new();
     for e in &task.eval {
@@ -71,12 +82,31 @@ fn main() {
     dev.seed(1);
     let td = dev.clone().autodiff();
     let preset = ModelPreset::named("tiny").unwrap();
-    let disc = preset
-        .discriminator_config(tok.vocab_size())
-        .with_pooling(pooling)
-        .with_d_model(d_model)
-        .with_n_layers(layers)
-        .init(&td);
+    // An 8th argument: a Hugging Face encoder folder (BERT/RoBERTa, e.g. all-MiniLM-L6-v2) as D instead.
+    let disc: gapo_core::model::DiscriminatorModel = match a.get(8) {
+        Some(dir) => {
+            use gapo_core::hf::{self, EncoderSpec, HfEncoder, MemorySource, Weights};
+            let files = std::fs::read_dir(dir)
+                .unwrap()
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+                .collect();
+            let src = MemorySource { label: dir.clone(), files };
+            let config = hf::read_config(&src).unwrap();
+            let enc = HfEncoder::load(&EncoderSpec::from_config(&config).unwrap(), &Weights::read(&src).unwrap(), &td)
+                .unwrap();
+            let t = hf::tokenize::encoder_tokenizer(&src, &config).unwrap();
+            gapo_core::model::HfDiscriminator::new(enc, t, pooling, &td).into()
+        }
+        None => preset
+            .discriminator_config(tok.vocab_size())
+            .with_pooling(pooling)
+            .with_d_model(d_model)
+            .with_n_layers(layers)
+            .init(&td)
+            .into(),
+    };
     let mut d = DiscTrainer::new(DiscConfig { lr, ..DiscConfig::default() }, disc);
     let t0 = std::time::Instant::now();
     for e in 0..epochs {

@@ -192,3 +192,31 @@ mod from_rows {
         assert!(e.contains("none would train"), "{e}");
     }
 }
+
+#[test]
+fn answered_rejected_prompts_pass_their_prompt_and_are_labelled_by_the_checker() {
+    // gapo.answer_rejected_prompts: (P_rej, R′, 1) where R′ passes P_rej, and (P_acc, R′, 0) only when
+    // R′ fails P_acc; R′ depends on the item alone, so the warm-up and the discriminator phases agree.
+    use gapo_core::algo::gapo::answered_rows;
+    use gapo_core::task::preferential::answer_rejected_prompt;
+    let task = TaskData::build(&TaskConfig { n_train: 300, n_eval: 10, ..TaskConfig::default() }).unwrap();
+    let (mut answered, mut negatives) = (0, 0);
+    for t in &task.train {
+        let rej = &t.rejected_prompt;
+        let Some((r, fails_accepted)) = answer_rejected_prompt(&t.example, rej, &mut SplitMix64::new(3)) else {
+            continue;
+        };
+        answered += 1;
+        assert!(passes(&t.example.product, &rej.constraints, &r), "{r:?} fails {}", rej.prompt);
+        assert_eq!(fails_accepted, !passes(&t.example.product, &t.example.constraints, &r));
+        let rows = answered_rows(t);
+        assert_eq!(rows, answered_rows(t), "R′ must not depend on anything but the item");
+        for (prompt, response, label) in &rows {
+            let constraints = if *prompt == rej.prompt { &rej.constraints } else { &t.example.constraints };
+            assert_eq!(*label == 1.0, passes(&t.example.product, constraints, response), "{prompt} | {response}");
+            negatives += usize::from(*label == 0.0);
+        }
+    }
+    assert!(answered >= 240, "only {answered} of 300 rejected prompts could be answered");
+    assert!(negatives >= 100, "only {negatives} answered responses fail the accepted prompt");
+}

@@ -29,6 +29,7 @@ use crate::error::Result;
 use crate::generation::complete;
 use crate::model::sampling::SamplingConfig;
 use crate::rng::SplitMix64;
+use crate::task::preferential::answer_rejected_prompt;
 use crate::task::{Example, TrainItem};
 use crate::tokenizer::GapoTokenizer;
 use burn::module::Module;
@@ -54,6 +55,11 @@ pub struct GapoConfig {
     pub probe_prompts: usize,
     /// Training items whose pairs D sees in each discriminator phase (positives; as many negatives).
     pub disc_items_per_stage: usize,
+    /// With preferential prompts, also give D each rejected prompt with a response written for it,
+    /// (P_rej, R′, 1), and that response under the accepted prompt, (P_acc, R′, 0) when R′ fails it
+    /// (`task::preferential::answer_rejected_prompt`). Without them D can learn the pairs from the prompts
+    /// alone (README, "What we found").
+    pub answer_rejected_prompts: bool,
 }
 
 impl Default for GapoConfig {
@@ -69,17 +75,40 @@ impl Default for GapoConfig {
             // ~100 D updates. The first defaults (256 items, 1 epoch at 3e-4: 16 updates) left D unable to
             // tell fakes from references at all (README, "What we found").
             disc_items_per_stage: 512,
+            answer_rejected_prompts: false,
         }
     }
 }
 
 /// D's training rows from the pairs: (P_acc, R, 1) and, with preferential prompts, (P_rej, R, 0), or,
-/// with preferential responses, (P, R_rej, 0), for every item.
-pub fn preference_rows(items: &[TrainItem], pairs: Pairs) -> Vec<Labelled> {
+/// with preferential responses, (P, R_rej, 0), for every item; with `answered` and preferential prompts
+/// also each item's [`answered_rows`].
+pub fn preference_rows(items: &[TrainItem], pairs: Pairs, answered: bool) -> Vec<Labelled> {
     items
         .iter()
-        .flat_map(|t| [(t.example.prompt.clone(), t.example.response.clone(), 1.0), negative(t, pairs)])
+        .flat_map(|t| {
+            let mut rows = vec![(t.example.prompt.clone(), t.example.response.clone(), 1.0), negative(t, pairs)];
+            if answered && pairs == Pairs::Prompt {
+                rows.extend(answered_rows(t));
+            }
+            rows
+        })
         .collect()
+}
+
+/// (P_rej, R′, 1) and, when R′ fails P_acc, (P_acc, R′, 0), for a response R′ written for the item's
+/// rejected prompt; none when its constraints cannot be met together. R′ depends on the item alone (its
+/// random stream is seeded by the prompt's hash), so the warm-up and every discriminator phase agree.
+pub fn answered_rows(t: &TrainItem) -> Vec<Labelled> {
+    let mut rng = SplitMix64::new(crate::model::init::fnv1a(&t.rejected_prompt.prompt));
+    let Some((r, fails_accepted)) = answer_rejected_prompt(&t.example, &t.rejected_prompt, &mut rng) else {
+        return Vec::new();
+    };
+    let mut rows = vec![(t.rejected_prompt.prompt.clone(), r.clone(), 1.0)];
+    if fails_accepted {
+        rows.push((t.example.prompt.clone(), r, 0.0));
+    }
+    rows
 }
 
 /// An item's negative row for D: its rejected prompt with the response, or its prompt with the rejected
@@ -166,5 +195,13 @@ pub async fn discriminator_rows(
     let mut rows = positives;
     rows.extend(sample_fakes(learner, tokenizer, &fake_prompts, device).await?);
     rows.extend(picks.iter().skip(n_fake).take(n_neg - n_fake).map(|&i| negative(&items[i], pairs)));
+    if config.answer_rejected_prompts && pairs == Pairs::Prompt {
+        // Every item's answered rejected prompt is a positive; the items whose pair negative is kept
+        // also keep R′ under the accepted prompt as a negative.
+        let keep: std::collections::BTreeSet<usize> = picks.iter().skip(n_fake).take(n_neg - n_fake).copied().collect();
+        for (i, t) in items.iter().enumerate() {
+            rows.extend(answered_rows(t).into_iter().filter(|row| row.2 == 1.0 || keep.contains(&i)));
+        }
+    }
     Ok(rows)
 }

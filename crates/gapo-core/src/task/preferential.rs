@@ -12,7 +12,7 @@
 
 use super::constraint::{Constraint, Kind};
 use super::example::{Example, random_constraint};
-use super::render::{END_MARKS, INCLUDE_WORDS, START_WORDS, render_prompt};
+use super::render::{END_MARKS, INCLUDE_WORDS, START_WORDS, render_prompt, render_response};
 use super::text::{bullet_lines, has_word, sentence_count, words};
 use super::world::{Attribute, CATEGORIES, COLOURS, FEATURES, MATERIALS, Product, SIZES};
 use crate::rng::SplitMix64;
@@ -167,6 +167,31 @@ pub fn reject_prompt(example: &Example, modify_share: f64, rng: &mut SplitMix64)
         }
     }
     None
+}
+
+/// The other side of a preferential-prompt pair: a response R′ written for the rejected prompt, so that
+/// P_rej also appears with an answer it accepts. Returns R′ (it passes every constraint of P_rej) and
+/// whether it fails the accepted prompt P_acc (a modified constraint: yes; an inserted one: no, R′
+/// satisfies P_acc's constraints too). `None` when the rejected prompt's constraints cannot be met together.
+///
+/// Why (README, "What we found"): a rejected prompt is built so that R fails it, which skews its
+/// constraint values towards what R violates (a word limit below R's length, a forbidden word R uses, one
+/// constraint more). A discriminator trained on (P_acc, R) ≻ (P_rej, R) alone can then tell the two prompts
+/// apart without reading R. With (P_rej, R′, 1) and (P_acc, R′, 0) beside them every prompt is seen both
+/// accepted and rejected, and only the match of response and prompt tells the labels apart.
+pub fn answer_rejected_prompt(
+    example: &Example,
+    rejected: &RejectedPrompt,
+    rng: &mut SplitMix64,
+) -> Option<(String, bool)> {
+    let product = &example.product;
+    (0..8).find_map(|_| {
+        let r = render_response(product, &rejected.constraints, rng)?;
+        passes(product, &rejected.constraints, &r).then(|| {
+            let fails_accepted = !passes(product, &example.constraints, &r);
+            (r, fails_accepted)
+        })
+    })
 }
 
 fn replace_word(text: &str, from: &str, to: &str) -> String {
