@@ -1,7 +1,8 @@
 // WebGPU in headless Chromium (SwiftShader: correct but slow): the page's forward check (`?check=webgpu`,
 // the same generator on WebGPU and on the CPU, logits within 1e-4), the adapter's name in the badge, a
 // preset too big for the adapter's buffer limit refused with the numbers (the limit is lowered through the
-// page's own adapter record), and a lost device announced with a way back to the CPU.
+// page's own adapter record), a lost device announced with a way back to the CPU, and an adapter without
+// `subgroups` (hidden by the test) named and the run sent to the CPU.
 //   node tests/browser/webgpu.mjs http://127.0.0.1:8765/
 import { chromium } from 'playwright-core';
 
@@ -59,6 +60,21 @@ try {
   await until('the page back on the CPU', () => document.getElementById('backend')?.innerText.includes('backend: cpu'), 60000);
   if (!(await page.evaluate(() => location.hash)).includes('seed=3')) fail('the settings were lost on the way to the CPU');
   if (errors.length) fail(`page errors: ${errors.join(' | ')}`);
+
+  // 4. An adapter without `subgroups` (which burn's kernels need) is named and the page trains on the CPU.
+  const bare = await browser.newPage();
+  await bare.addInitScript(() => {
+    const has = GPUSupportedFeatures.prototype.has;
+    GPUSupportedFeatures.prototype.has = function (name) { return name === 'subgroups' ? false : has.call(this, name); };
+  });
+  await bare.goto(base + '#seed=3');
+  const end = Date.now() + 60000;
+  let text = '';
+  while (Date.now() < end && !(text = (await bare.innerText('#backend').catch(() => ''))).includes('backend: cpu')) {
+    await bare.waitForTimeout(500);
+  }
+  console.log(text);
+  if (!/no `subgroups` feature/.test(text)) fail(`an adapter without subgroups is not explained: ${text}`);
 } catch (e) {
   fail(String(e));
 } finally {

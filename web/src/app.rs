@@ -30,6 +30,7 @@ export function download_bytes(name, bytes) {
 }
 export function adapter_name() { const a = window.__gapoAdapter; return a ? String(a.name) : ''; }
 export function adapter_limit() { const a = window.__gapoAdapter; return a ? Number(a.maxStorageBufferBindingSize) : -1; }
+export function adapter_subgroups() { const a = window.__gapoAdapter; return !!(a && a.subgroups); }
 export function query_param(k) { return new URLSearchParams(window.location.search).get(k) || ''; }
 export function read_file(input) {
   const f = input.files && input.files[0];
@@ -45,6 +46,7 @@ extern "C" {
     fn read_file(input: &web_sys_input::Input) -> js_sys::Promise;
     fn adapter_name() -> String;
     fn adapter_limit() -> f64;
+    fn adapter_subgroups() -> bool;
     fn query_param(k: &str) -> String;
 }
 
@@ -81,6 +83,15 @@ struct Sample {
 async fn pick_device(force_cpu: bool) -> (BackendChoice, Device, String) {
     if !force_cpu {
         match gapo_core::device::init_webgpu().await {
+            Ok(_) if !adapter_subgroups() => {
+                // burn 0.22's WebGPU kernels read the subgroup built-ins; without the feature no shader
+                // compiles, so say so and train on the CPU rather than fail at the first step.
+                let note = format!(
+                    "WebGPU adapter {} has no `subgroups` feature, which burn's WebGPU kernels need; using the CPU",
+                    adapter_name()
+                );
+                return (BackendChoice::Cpu, Device::flex(), note);
+            }
             Ok(device) => {
                 // index.html's WebGPU hook recorded the adapter the device came from.
                 let limit = adapter_limit();

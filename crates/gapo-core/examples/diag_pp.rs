@@ -5,6 +5,9 @@
 //! combinations and k = K), per kind of the changed constraint.
 //!     cargo run --release -p gapo-core --example diag_pp -- N EPOCHS LR [first|last|mean] D_MODEL LAYERS [noresp|answered|answered-noresp] [HF_ENCODER_DIR]
 use burn::module::Module;
+#[path = "common/hf_dir.rs"]
+mod hf_dir;
+
 use burn::tensor::Device;
 use futures_lite::future::block_on;
 use gapo_core::algo::discriminator::{DiscConfig, DiscTrainer, Labelled, logits};
@@ -85,14 +88,8 @@ fn main() {
     // An 8th argument: a Hugging Face encoder folder (BERT/RoBERTa, e.g. all-MiniLM-L6-v2) as D instead.
     let disc: gapo_core::model::DiscriminatorModel = match a.get(8) {
         Some(dir) => {
-            use gapo_core::hf::{self, EncoderSpec, HfEncoder, MemorySource, Weights};
-            let files = std::fs::read_dir(dir)
-                .unwrap()
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
-                .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
-                .collect();
-            let src = MemorySource { label: dir.clone(), files };
+            use gapo_core::hf::{self, EncoderSpec, HfEncoder, Weights};
+            let src = hf_dir::read_folder(dir);
             let config = hf::read_config(&src).unwrap();
             let enc = HfEncoder::load(&EncoderSpec::from_config(&config).unwrap(), &Weights::read(&src).unwrap(), &td)
                 .unwrap();
@@ -128,7 +125,7 @@ fn main() {
     for chunk in unseen.chunks(64) {
         let refs: Vec<&Labelled> = chunk.iter().collect();
         let l = logits(&valid, &tok, &refs, &dev).unwrap();
-        scores.extend(l.into_data().to_vec::<f32>().unwrap());
+        scores.extend(l.into_data().try_to_vec::<f32>().unwrap());
     }
     let mut per: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (i, kind) in changed.iter().enumerate() {
