@@ -2,7 +2,8 @@
 // the same generator on WebGPU and on the CPU, logits within 1e-4), the adapter's name in the badge, a
 // preset too big for the adapter's buffer limit refused with the numbers (the limit is lowered through the
 // page's own adapter record), a lost device announced with a way back to the CPU, and an adapter without
-// `subgroups` (hidden by the test) named and the run sent to the CPU.
+// `subgroups` (hidden by the test) named and the run sent to the CPU, and a panic inside the wasm (every
+// shader corrupted by the test) announced with its message and a way back to the CPU.
 //   node tests/browser/webgpu.mjs http://127.0.0.1:8765/
 import { chromium } from 'playwright-core';
 
@@ -75,6 +76,29 @@ try {
   }
   console.log(text);
   if (!/no `subgroups` feature/.test(text)) fail(`an adapter without subgroups is not explained: ${text}`);
+
+  // 5. A kernel the driver rejects (the test corrupts every shader) panics inside the wasm: the page says
+  // so with the panic's message and offers the CPU, instead of going silent.
+  const broken = await browser.newPage();
+  await broken.addInitScript(() => {
+    const create = GPUDevice.prototype.createShaderModule;
+    GPUDevice.prototype.createShaderModule = function (desc) {
+      return create.call(this, Object.assign({}, desc, { code: 'this is not WGSL' }));
+    };
+  });
+  await broken.goto(base + '?check=webgpu#seed=3');
+  let crash = '';
+  for (const end = Date.now() + 120000; Date.now() < end && !crash; await broken.waitForTimeout(500)) {
+    crash = await broken.evaluate(() => document.getElementById('page-crashed')?.innerText || '');
+  }
+  console.log(crash.trim());
+  if (!/The page stopped: .*wgpu error/.test(crash)) fail(`a panic on the GPU is not announced: ${crash}`);
+  await broken.click('#continue-on-cpu');
+  let after = '';
+  for (const end = Date.now() + 60000; Date.now() < end && !after.includes('backend: cpu'); await broken.waitForTimeout(500)) {
+    after = await broken.innerText('#backend').catch(() => '');
+  }
+  if (!after.includes('backend: cpu')) fail(`the crashed page did not come back on the CPU: ${after}`);
 } catch (e) {
   fail(String(e));
 } finally {
