@@ -43,7 +43,7 @@ pub struct RunArgs {
     /// Held-out prompts evaluated.
     #[arg(long)]
     pub n_eval: Option<usize>,
-    /// A run preset (default, quick) or a TOML run config file (the keys of `config.json`, any subset);
+    /// A run preset (default, quick, form) or a TOML run config file (the keys of `config.json`, any subset);
     /// flags and --set override it.
     #[arg(long, value_name = "NAME|FILE")]
     pub config: Option<String>,

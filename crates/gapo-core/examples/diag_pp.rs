@@ -3,6 +3,7 @@
 //! preferential-prompt pairs of N training items and reports accuracy on the training pairs, on pairs of
 //! 500 further training-distribution items it never saw, and on the held-out prompts' pairs (unseen
 //! combinations and k = K), per kind of the changed constraint.
+//! The task's settings come from the environment variable GAPO_TASK (TOML, e.g. `k_max = 3`).
 //!     cargo run --release -p gapo-core --example diag_pp -- N EPOCHS LR [first|last|mean] D_MODEL LAYERS [noresp|answered|answered-noresp] [HF_ENCODER_DIR]
 use burn::module::Module;
 #[path = "common/hf_dir.rs"]
@@ -32,7 +33,10 @@ fn main() {
     };
     let d_model: usize = arg(5, "64").parse().unwrap();
     let layers: usize = arg(6, "2").parse().unwrap();
-    let task = TaskData::build(&TaskConfig { n_train: n + 500, ..TaskConfig::default() }).unwrap();
+    // GAPO_TASK: a TOML table of task settings, e.g. 'k_max = 3
+    // kinds = ["ends_with", "lowercase", "uppercase", "starts_with"]'.
+    let base: TaskConfig = toml::from_str(&std::env::var("GAPO_TASK").unwrap_or_default()).unwrap();
+    let task = TaskData::build(&TaskConfig { n_train: n + 500, ..base }).unwrap();
     let corpus: Vec<&str> = task
         .train
         .iter()
@@ -76,7 +80,7 @@ fn main() {
     let mut rng = SplitMix64::new(7);
     let mut held = Vec::new();
     for e in &task.eval {
-        if let Some(r) = reject_prompt(e, 0.5, &mut rng) {
+        if let Some(r) = reject_prompt(e, 0.5, &task.config.kinds, &mut rng) {
             held.push((e.prompt.clone(), e.response.clone(), 1.0));
             held.push((r.prompt, e.response.clone(), 0.0));
         }

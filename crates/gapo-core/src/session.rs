@@ -294,7 +294,7 @@ impl Session {
         let mut pair_rng = SplitMix64::new(config.seed ^ 0x9A125);
         let mut heldout_pairs = Vec::new();
         for e in &task.eval {
-            if let Some(r) = reject_prompt(e, config.task.modify_share, &mut pair_rng) {
+            if let Some(r) = reject_prompt(e, config.task.modify_share, &config.task.kinds, &mut pair_rng) {
                 heldout_pairs.push((e.prompt.clone(), e.response.clone(), 1.0));
                 heldout_pairs.push((r.prompt, e.response.clone(), 0.0));
             }
@@ -803,11 +803,14 @@ fn insert_eval(m: &mut BTreeMap<String, f64>, r: &EvalReport) {
 }
 
 /// Run presets shipped with the crate, by name: TOML files holding only the keys they change.
-pub const RUN_PRESETS: [(&str, &str); 2] =
-    [("default", include_str!("../presets/runs/default.toml")), ("quick", include_str!("../presets/runs/quick.toml"))];
+pub const RUN_PRESETS: [(&str, &str); 3] = [
+    ("default", include_str!("../presets/runs/default.toml")),
+    ("quick", include_str!("../presets/runs/quick.toml")),
+    ("form", include_str!("../presets/runs/form.toml")),
+];
 
 impl RunConfig {
-    /// A shipped run preset (`default`, `quick`).
+    /// A shipped run preset (`default`, `quick`, `form`).
     pub fn named(name: &str) -> Result<Self> {
         let (_, text) = RUN_PRESETS.iter().find(|(n, _)| *n == name).ok_or_else(|| GapoError::Config {
             field: "config".into(),

@@ -18,7 +18,8 @@ fn over_10000_seeds_references_pass_and_rejections_fail() {
     for seed in 0..SEEDS {
         let mut rng = SplitMix64::new(seed);
         let k = 1 + (seed % 5) as usize;
-        let ex = sample_example(k, &mut rng, &|_| true).unwrap_or_else(|| panic!("seed {seed}: no example"));
+        let ex =
+            sample_example(k, &Kind::ALL, &mut rng, &|_| true).unwrap_or_else(|| panic!("seed {seed}: no example"));
         assert_eq!(ex.k(), k);
         for c in &ex.constraints {
             let v = c.check(&ex.product, &ex.response);
@@ -31,7 +32,8 @@ fn over_10000_seeds_references_pass_and_rejections_fail() {
         }
         responses.insert(ex.response.clone());
 
-        let rp = reject_prompt(&ex, 0.5, &mut rng).unwrap_or_else(|| panic!("seed {seed}: no rejected prompt"));
+        let rp =
+            reject_prompt(&ex, 0.5, &Kind::ALL, &mut rng).unwrap_or_else(|| panic!("seed {seed}: no rejected prompt"));
         assert!(!passes(&ex.product, &rp.constraints, &ex.response), "seed {seed}: rejected prompt still satisfied");
         assert_ne!(rp.prompt, ex.prompt);
         match rp.how {
@@ -109,7 +111,7 @@ fn evaluation_counts_prompts_and_instructions_like_ifeval() {
 #[test]
 fn prompts_show_the_facts_and_the_rules() {
     let mut rng = SplitMix64::new(5);
-    let ex = sample_example(3, &mut rng, &|_| true).unwrap();
+    let ex = sample_example(3, &Kind::ALL, &mut rng, &|_| true).unwrap();
     assert!(ex.prompt.contains(&format!("colour: {}", ex.product.colour)));
     assert!(ex.prompt.contains("Rules: "));
     assert_eq!(ex.prompt.matches('.').count() >= 3, true);
@@ -219,4 +221,50 @@ fn answered_rejected_prompts_pass_their_prompt_and_are_labelled_by_the_checker()
     }
     assert!(answered >= 240, "only {answered} of 300 rejected prompts could be answered");
     assert!(negatives >= 100, "only {negatives} answered responses fail the accepted prompt");
+}
+
+#[test]
+fn a_subset_of_kinds_is_all_the_task_draws_and_inserts() {
+    // task.kinds: prompts, held-out prompts and rejected prompts (modified or inserted) use only these.
+    let kinds = vec![Kind::EndsWith, Kind::Lowercase, Kind::Uppercase, Kind::StartsWith];
+    let config = TaskConfig { k_max: 3, n_train: 400, n_eval: 60, kinds: kinds.clone(), ..TaskConfig::default() };
+    let task = TaskData::build(&config).unwrap();
+    let only = |cs: &[Constraint], what: &str| {
+        for c in cs {
+            assert!(kinds.contains(&c.kind()), "{what} has a `{}` constraint", c.kind().name());
+        }
+    };
+    let mut inserted = 0;
+    for t in &task.train {
+        only(&t.example.constraints, &t.example.prompt);
+        only(&t.rejected_prompt.constraints, &t.rejected_prompt.prompt);
+        inserted += usize::from(matches!(t.rejected_prompt.how, Perturbation::Inserted { .. }));
+        assert!(!passes(&t.example.product, &t.rejected_prompt.constraints, &t.example.response));
+    }
+    assert!(inserted > 50, "only {inserted} inserted rejections");
+    for e in &task.eval {
+        only(&e.constraints, &e.prompt);
+    }
+    assert!(task.eval.iter().any(|e| e.k() == 3));
+    // The default is every kind, and a run config names kinds by their metric names.
+    assert_eq!(TaskConfig::default().kinds, Kind::ALL.to_vec());
+    let parsed: TaskConfig =
+        toml::from_str("k_max = 3\nkinds = [\"ends_with\", \"lowercase\", \"uppercase\", \"starts_with\"]").unwrap();
+    assert_eq!(parsed.kinds, kinds);
+    let err = toml::from_str::<TaskConfig>("kinds = [\"ends_with\", \"shouting\"]").unwrap_err().to_string();
+    assert!(err.contains("shouting") && err.contains("kinds"), "{err}");
+}
+
+#[test]
+fn kinds_that_cannot_make_a_task_are_refused_by_name() {
+    let with =
+        |kinds: Vec<Kind>, k_max: usize| TaskConfig { kinds, k_max, n_train: 20, n_eval: 4, ..TaskConfig::default() };
+    let err = |c: TaskConfig| TaskData::build(&c).unwrap_err().to_string();
+    assert!(err(with(vec![Kind::Lowercase], 2)).contains("task.kinds"));
+    assert!(err(with(vec![Kind::Lowercase, Kind::Lowercase], 2)).contains("`lowercase` twice"));
+    assert!(err(with(vec![Kind::Lowercase, Kind::EndsWith], 3)).contains("task.k_max"));
+    // Lowercase and uppercase conflict: no prompt holds both, so with nothing else held out no held-out
+    // prompt can be drawn; the build stops with an error instead of looping.
+    let e = err(TaskConfig { held_out_share: 0.0, ..with(vec![Kind::Lowercase, Kind::Uppercase], 2) });
+    assert!(e.contains("task."), "{e}");
 }

@@ -66,12 +66,18 @@ pub fn random_constraint(kind: Kind, taken: &[Constraint], rng: &mut SplitMix64)
     (!taken.iter().any(|t| t.conflicts_with(&c))).then_some(c)
 }
 
-/// Draws k compatible constraints and renders a passing response for them. `accept` filters constraint
-/// sets (the train/held-out split). `None` only if no acceptable set renders after many tries.
-pub fn sample_example(k: usize, rng: &mut SplitMix64, accept: &dyn Fn(&[Constraint]) -> bool) -> Option<Example> {
+/// Draws k compatible constraints of the given `kinds` and renders a passing response for them. `accept`
+/// filters constraint sets (the train/held-out split). `None` only if no acceptable set renders after many
+/// tries.
+pub fn sample_example(
+    k: usize,
+    kinds: &[Kind],
+    rng: &mut SplitMix64,
+    accept: &dyn Fn(&[Constraint]) -> bool,
+) -> Option<Example> {
     for _ in 0..400 {
         let product = Product::sample(rng);
-        let mut kinds = Kind::ALL.to_vec();
+        let mut kinds = kinds.to_vec();
         rng.shuffle(&mut kinds);
         let mut constraints = Vec::with_capacity(k);
         for kind in kinds {

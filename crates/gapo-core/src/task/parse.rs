@@ -188,6 +188,7 @@ fn parse_rules(rules: &str) -> Result<Vec<Constraint>> {
 mod tests {
     use super::*;
     use crate::rng::SplitMix64;
+    use crate::task::Kind;
     use crate::task::example::sample_example;
     use crate::task::render::render_prompt;
 
@@ -197,7 +198,7 @@ mod tests {
         let mut seen = 0;
         for _ in 0..3000 {
             let k = 1 + rng.below(4);
-            let Some(e) = sample_example(k, &mut rng, &|_: &[Constraint]| true) else { continue };
+            let Some(e) = sample_example(k, &Kind::ALL, &mut rng, &|_: &[Constraint]| true) else { continue };
             let (product, constraints) = parse_prompt(&e.prompt).unwrap_or_else(|x| panic!("{x}\n{}", e.prompt));
             assert_eq!(product, e.product);
             assert_eq!(constraints, e.constraints, "{}", e.prompt);

@@ -104,8 +104,14 @@ fn modified(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMi
 }
 
 /// A constraint that `response` fails, for insertion: a word it uses forbidden, a fact it states omitted, …
-fn inserted(taken: &[Constraint], product: &Product, response: &str, rng: &mut SplitMix64) -> Option<Constraint> {
-    let mut kinds = Kind::ALL.to_vec();
+fn inserted(
+    taken: &[Constraint],
+    kinds: &[Kind],
+    product: &Product,
+    response: &str,
+    rng: &mut SplitMix64,
+) -> Option<Constraint> {
+    let mut kinds = kinds.to_vec();
     rng.shuffle(&mut kinds);
     let present: Vec<Kind> = taken.iter().map(Constraint::kind).collect();
     let used = words(response);
@@ -141,8 +147,13 @@ fn inserted(taken: &[Constraint], product: &Product, response: &str, rng: &mut S
 }
 
 /// Builds a rejected prompt for `example`: modify one constraint (probability `modify_share`) or insert a
-/// conflicting one. The response provably fails the result.
-pub fn reject_prompt(example: &Example, modify_share: f64, rng: &mut SplitMix64) -> Option<RejectedPrompt> {
+/// conflicting one of the task's `kinds`. The response provably fails the result.
+pub fn reject_prompt(
+    example: &Example,
+    modify_share: f64,
+    kinds: &[Kind],
+    rng: &mut SplitMix64,
+) -> Option<RejectedPrompt> {
     let (product, response) = (&example.product, example.response.as_str());
     for _ in 0..16 {
         let mut constraints = example.constraints.clone();
@@ -154,7 +165,7 @@ pub fn reject_prompt(example: &Example, modify_share: f64, rng: &mut SplitMix64)
             constraints[index] = new;
             Perturbation::Modified { index }
         } else {
-            let Some(new) = inserted(&constraints, product, response, rng) else {
+            let Some(new) = inserted(&constraints, kinds, product, response, rng) else {
                 continue;
             };
             let index = rng.below(constraints.len() + 1);

@@ -5,7 +5,7 @@
 //! its hash falls in the held-out share. Training draws only from the other combinations, so evaluation
 //! measures generalisation to unseen combinations and to more constraints than ever seen together.
 
-use super::constraint::Constraint;
+use super::constraint::{Constraint, Kind};
 use super::example::{Example, sample_example, signature};
 use super::preferential::{RejectedPrompt, RejectedResponse, reject_prompt, reject_response};
 use crate::error::{GapoError, Result};
@@ -27,11 +27,22 @@ pub struct TaskConfig {
     /// Share of rejected prompts made by modifying a constraint (the rest insert one).
     pub modify_share: f64,
     pub seed: u64,
+    /// The constraint kinds prompts are drawn from (and rejected prompts insert), by name; all 12 by
+    /// default. A subset makes an easier task, e.g. the form kinds a tiny discriminator can learn to check.
+    pub kinds: Vec<Kind>,
 }
 
 impl Default for TaskConfig {
     fn default() -> Self {
-        Self { k_max: 4, held_out_share: 0.25, n_train: 2000, n_eval: 200, modify_share: 0.5, seed: 1 }
+        Self {
+            k_max: 4,
+            held_out_share: 0.25,
+            n_train: 2000,
+            n_eval: 200,
+            modify_share: 0.5,
+            seed: 1,
+            kinds: Kind::ALL.to_vec(),
+        }
     }
 }
 
@@ -47,6 +58,15 @@ impl TaskConfig {
         }
         if !(0.0..=1.0).contains(&self.modify_share) {
             return Err(bad("modify_share", "must be in [0, 1]"));
+        }
+        if self.kinds.len() < 2 {
+            return Err(bad("kinds", "needs at least two constraint kinds"));
+        }
+        if let Some(k) = self.kinds.iter().enumerate().find_map(|(i, k)| self.kinds[..i].contains(k).then_some(k)) {
+            return Err(bad("kinds", &format!("names `{}` twice", k.name())));
+        }
+        if self.k_max > self.kinds.len() {
+            return Err(bad("k_max", &format!("is more than the {} kinds in task.kinds", self.kinds.len())));
         }
         Ok(())
     }
@@ -81,12 +101,20 @@ impl TaskData {
         let cfg = config.clone();
         let train_side = move |cs: &[Constraint]| !cfg.held_out(cs);
         let mut train = Vec::with_capacity(config.n_train);
+        let mut attempts = 0;
         while train.len() < config.n_train {
+            attempts += 1;
+            if attempts > 100 * config.n_train.max(1) {
+                return Err(GapoError::Config {
+                    field: "task.kinds".into(),
+                    message: "could not draw enough training prompts from these kinds and this split".into(),
+                });
+            }
             let k = 1 + rng.below(config.k_max - 1);
-            let Some(example) = sample_example(k, &mut rng, &train_side) else {
+            let Some(example) = sample_example(k, &config.kinds, &mut rng, &train_side) else {
                 continue;
             };
-            let Some(rejected_prompt) = reject_prompt(&example, config.modify_share, &mut rng) else {
+            let Some(rejected_prompt) = reject_prompt(&example, config.modify_share, &config.kinds, &mut rng) else {
                 continue;
             };
             let Some(rejected_response) = reject_response(&example, &mut rng) else {
@@ -108,7 +136,7 @@ impl TaskData {
             }
             // Half at the largest k, half over the held-out smaller combinations.
             let k = if rng.below(2) == 0 { config.k_max } else { 1 + rng.below(config.k_max) };
-            if let Some(example) = sample_example(k, &mut rng, &eval_side) {
+            if let Some(example) = sample_example(k, &config.kinds, &mut rng, &eval_side) {
                 eval.push(example);
             }
         }
