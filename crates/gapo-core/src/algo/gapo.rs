@@ -168,6 +168,10 @@ pub async fn generator_iteration(
 
 /// The discriminator phase's training set: every positive, and as many negatives, `fake_share` of them
 /// fresh samples of the current generator and the rest the pairs' negatives (rejected prompts or responses).
+/// With answered rejected prompts the positives also hold each (P_rej, R′, 1) and the pairs' negatives each
+/// (P_acc, R′, 0), and the count of negatives follows: an unbalanced set would push every score up (the
+/// first version kept the negatives at one per item and D's scores of references and fakes alike rose in
+/// its phases).
 pub async fn discriminator_rows(
     config: &GapoConfig,
     pairs: Pairs,
@@ -177,16 +181,28 @@ pub async fn discriminator_rows(
     rng: &mut SplitMix64,
     device: &Device,
 ) -> Result<Vec<Labelled>> {
-    let positives: Vec<Labelled> =
+    let answered = config.answer_rejected_prompts && pairs == Pairs::Prompt;
+    let mut positives: Vec<Labelled> =
         items.iter().map(|t| (t.example.prompt.clone(), t.example.response.clone(), 1.0)).collect();
+    // Each item's pair negatives, by item.
+    let mut pair_negatives: Vec<Vec<Labelled>> = items.iter().map(|t| vec![negative(t, pairs)]).collect();
+    if answered {
+        for (t, negatives) in items.iter().zip(pair_negatives.iter_mut()) {
+            for row in answered_rows(t) {
+                if row.2 == 1.0 { positives.push(row) } else { negatives.push(row) }
+            }
+        }
+    }
     let n_neg = positives.len();
     let n_fake = ((n_neg as f64) * config.fake_share).round() as usize;
     let mut picks: Vec<usize> = (0..items.len()).collect();
     rng.shuffle(&mut picks);
-    let mut fake_prompts: Vec<String> = picks.iter().take(n_fake).map(|&i| items[i].example.prompt.clone()).collect();
+    // Fakes answer the first picked items' prompts (round again when there are more fakes than items).
+    let fake_items: Vec<usize> = picks.iter().cycle().take(n_fake.min(n_neg)).copied().collect();
+    let mut fake_prompts: Vec<String> = fake_items.iter().map(|&i| items[i].example.prompt.clone()).collect();
     if config.fakes_for_rejected_prompts {
         // Half of the fakes answer rejected prompts instead.
-        for (j, &i) in picks.iter().take(n_fake).enumerate() {
+        for (j, &i) in fake_items.iter().enumerate() {
             if j % 2 == 1 {
                 fake_prompts[j] = items[i].rejected_prompt.prompt.clone();
             }
@@ -194,14 +210,9 @@ pub async fn discriminator_rows(
     }
     let mut rows = positives;
     rows.extend(sample_fakes(learner, tokenizer, &fake_prompts, device).await?);
-    rows.extend(picks.iter().skip(n_fake).take(n_neg - n_fake).map(|&i| negative(&items[i], pairs)));
-    if config.answer_rejected_prompts && pairs == Pairs::Prompt {
-        // Every item's answered rejected prompt is a positive; the items whose pair negative is kept
-        // also keep R′ under the accepted prompt as a negative.
-        let keep: std::collections::BTreeSet<usize> = picks.iter().skip(n_fake).take(n_neg - n_fake).copied().collect();
-        for (i, t) in items.iter().enumerate() {
-            rows.extend(answered_rows(t).into_iter().filter(|row| row.2 == 1.0 || keep.contains(&i)));
-        }
-    }
+    // The pairs' negatives: first those of the items no fake answers, then the others.
+    let skip = n_fake.min(items.len());
+    let order = picks.iter().skip(skip).chain(picks.iter().take(skip));
+    rows.extend(order.flat_map(|&i| pair_negatives[i].clone()).take(n_neg.saturating_sub(n_fake)));
     Ok(rows)
 }
