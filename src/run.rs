@@ -392,7 +392,7 @@ pub fn drive(
 
     save("config.json", serde_json::to_string_pretty(&config)?.as_bytes())?;
     save("tokenizer.json", session.tokenizer.to_json()?.as_bytes())?;
-    let preset = ModelPreset::named(&config.preset)?;
+    let preset = config.model_preset()?;
     let generator_files = match session.generator() {
         LanguageModel::Tiny(generator) => {
             let gen_cfg = preset.generator_config(session.tokenizer.vocab_size());

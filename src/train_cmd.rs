@@ -12,7 +12,6 @@ use anyhow::{Context, Result, bail};
 use burn::module::Module;
 use clap::Args;
 use gapo_core::checkpoint;
-use gapo_core::config::ModelPreset;
 use gapo_core::data::jsonl::{Format, GAPO_SEPARATOR, Row, read_jsonl, split_gapo_text};
 use gapo_core::device::{BackendChoice, device_for};
 use gapo_core::session::{Algo, RunConfig};
@@ -186,7 +185,7 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
         pairs.len()
     );
 
-    let preset = ModelPreset::named(&config.preset)?;
+    let preset = config.model_preset()?;
     let device = device_for(choice)?;
     device.seed(config.seed);
     let corpus: Vec<&str> = pairs.iter().flat_map(|(p, r)| [p.as_str(), r.as_str()]).collect();

@@ -2,7 +2,6 @@
 //! adapter's `maxStorageBufferBindingSize` must hold. The page refuses a preset that needs more than the
 //! adapter allows, with these numbers, instead of failing inside a kernel.
 
-use crate::config::ModelPreset;
 use crate::session::RunConfig;
 
 /// One buffer: what it is and its size in bytes (f32).
@@ -14,7 +13,7 @@ pub struct Buffer {
 
 /// The run's biggest buffers, largest first: embeddings, logits of the largest batch, attention scores.
 pub fn largest_buffers(config: &RunConfig) -> crate::Result<Vec<Buffer>> {
-    let preset = ModelPreset::named(&config.preset)?;
+    let preset = config.model_preset()?;
     let (v, g, d) = (preset.tokenizer.vocab_size as u64, &preset.generator, &preset.discriminator);
     let t = g.max_seq_len as u64;
     let batch = [config.sft.batch, config.ppo.rollout_batch, config.pref.batch, config.eval.batch]

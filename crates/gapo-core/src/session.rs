@@ -9,7 +9,7 @@
 
 use crate::algo::decoder_rm::RewardModelTrainer;
 use crate::algo::discriminator::{DiscConfig, DiscEval, DiscTrainer, Labelled};
-use crate::algo::gapo::{GapoConfig, discriminator_rows, generator_iteration, preference_rows, probe};
+use crate::algo::gapo::{GapoConfig, ProbeSet, discriminator_rows, generator_iteration, preference_rows, probe};
 use crate::algo::ppo_trainer::{PpoConfig, PpoLearner};
 use crate::algo::preference::{PrefConfig, PrefMethod, pair_of, preference_step};
 use crate::algo::sft::sft_loss;
@@ -273,7 +273,7 @@ impl Session {
     /// As [`Session::new`], on a given task (a data file's, `TaskData::from_rows`) instead of the one
     /// `config.task` generates.
     pub fn on_task(config: RunConfig, device: Device, task: TaskData) -> Result<Self> {
-        let preset = ModelPreset::named(&config.preset)?;
+        let preset = config.model_preset()?;
         device.seed(config.seed);
         let corpus: Vec<&str> = task
             .train
@@ -428,7 +428,11 @@ impl Session {
     }
 
     fn probe_examples(&self) -> Vec<Example> {
-        self.task.eval.iter().take(self.config.gapo.probe_prompts).cloned().collect()
+        let n = self.config.gapo.probe_prompts;
+        match self.config.gapo.probe_on {
+            ProbeSet::HeldOut => self.task.eval.iter().take(n).cloned().collect(),
+            ProbeSet::Train => self.task.train.iter().take(n).map(|t| t.example.clone()).collect(),
+        }
     }
 
     fn stages_after_warmup(&self) -> State {
@@ -822,10 +826,26 @@ impl RunConfig {
         Self::from_toml(text, &format!("run preset {name}"))
     }
 
+    /// The model preset this run builds: the named one, with the run's `disc.pooling` if set.
+    pub fn model_preset(&self) -> Result<ModelPreset> {
+        let mut preset = ModelPreset::named(&self.preset)?;
+        if let Some(pooling) = self.disc.pooling {
+            preset.discriminator.pooling = pooling;
+        }
+        Ok(preset)
+    }
+
     /// Parses a TOML run config; unknown keys and ill-typed values are errors naming the key.
+    ///
+    /// The file's keys are laid over the run defaults key by key: a `[ppo]` table that sets `actor_lr`
+    /// keeps every other PPO setting of `RunConfig::default()` (deserialising the file on its own would
+    /// give the other keys `PpoConfig::default()`'s values, which differ from the run's).
     pub fn from_toml(text: &str, source_name: &str) -> Result<Self> {
-        toml::from_str(text)
-            .map_err(|e| GapoError::Config { field: source_name.into(), message: e.to_string().trim_end().into() })
+        let err = |e: String| GapoError::Config { field: source_name.into(), message: e.trim_end().into() };
+        let file: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let mut tree = toml::Value::try_from(RunConfig::default()).expect("a run config always serialises");
+        lay_over(&mut tree, toml::Value::Table(file));
+        tree.try_into::<RunConfig>().map_err(|e| err(e.to_string()))
     }
 
     pub fn to_toml(&self) -> String {
@@ -848,9 +868,36 @@ impl RunConfig {
                 .unwrap_or_else(|| toml::Value::String(raw.trim().to_string()));
             let parts: Vec<&str> = key.split('.').collect();
             set_path(&mut tree, &parts, value, key)?;
+            if let Err(e) = tree.clone().try_into::<RunConfig>() {
+                let message = e.to_string();
+                if message.contains("unknown field") {
+                    return Err(GapoError::Config {
+                        field: key.into(),
+                        message: format!("unknown key `{}`: {}", parts[parts.len() - 1], message.trim_end()),
+                    });
+                }
+            }
         }
         tree.try_into::<RunConfig>()
             .map_err(|e| GapoError::Config { field: "--set".into(), message: e.to_string().trim_end().into() })
+    }
+}
+
+/// Lays `over` onto `base` key by key. A table with a `kind` key (a tagged variant such as `ppo.kl`) is
+/// taken whole, so that a new variant does not inherit the old one's fields.
+fn lay_over(base: &mut toml::Value, over: toml::Value) {
+    match (base, over) {
+        (toml::Value::Table(b), toml::Value::Table(o)) if !o.contains_key("kind") => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => lay_over(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
     }
 }
 
@@ -858,6 +905,12 @@ fn set_path(node: &mut toml::Value, parts: &[&str], value: toml::Value, key: &st
     let table = node
         .as_table_mut()
         .ok_or_else(|| GapoError::Config { field: key.into(), message: "is not inside a section".into() })?;
+    if parts.len() == 1 && !table.contains_key(parts[0]) {
+        // An optional setting left unset (`disc.pooling`) is absent from the tree; a key that is not a
+        // setting at all is refused when the tree is read back (`with_overrides`).
+        table.insert(parts[0].to_string(), value);
+        return Ok(());
+    }
     let child = table
         .get_mut(parts[0])
         .ok_or_else(|| GapoError::Config { field: key.into(), message: format!("unknown key `{}`", parts[0]) })?;

@@ -13,7 +13,6 @@ use crate::algo::decoder_rm::RewardModelTrainer;
 use crate::algo::discriminator::{DiscTrainer, Labelled};
 use crate::algo::kl_control::KlController;
 use crate::algo::ppo_trainer::PpoLearner;
-use crate::config::ModelPreset;
 use crate::error::{GapoError, Result};
 use crate::model::{LanguageModel, ScoredDecoder};
 use crate::rng::SplitMix64;
@@ -287,7 +286,7 @@ impl Session {
         } else {
             s.tokenizer = GapoTokenizer::from_json(&tokenizer_json, &format!("{source_name} (tokenizer)"))?;
         }
-        let preset = ModelPreset::named(&header.config.preset)?;
+        let preset = header.config.model_preset()?;
         // Imported models are their own templates (same shape, LoRA and dtype); the built-in ones are made
         // from the preset, as `Session::new` makes them.
         let imported_generator = if s.imported { s.sft_generator.clone() } else { None };

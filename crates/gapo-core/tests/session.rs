@@ -55,6 +55,18 @@ fn config_toml_and_overrides_fail_loudly() {
     assert!(err.contains("gapo.stages"), "{err}");
     let err = c.with_overrides(&["stages".into()]).unwrap_err().to_string();
     assert!(err.contains("key=value"), "{err}");
+    // A file's table changes only the keys it names: the run's other PPO defaults stay (they differ from
+    // PpoConfig::default()), and a tagged variant (ppo.kl) is taken whole.
+    let f = RunConfig::from_toml("[ppo]\nactor_lr = 3e-4\n", "f.toml").unwrap();
+    assert_eq!(f.ppo, gapo_core::algo::ppo_trainer::PpoConfig { actor_lr: 3e-4, ..c.ppo.clone() });
+    let f =
+        RunConfig::from_toml("[ppo.kl]\nkind = \"adaptive\"\nbeta = 0.1\ntarget = 6.0\nhorizon = 10000.0\n", "f.toml");
+    assert!(f.is_ok(), "{f:?}");
+    // An optional key left unset can still be set; a key that is no setting is still refused.
+    let o = c.with_overrides(&["disc.pooling=mean".into()]).unwrap();
+    assert_eq!(o.disc.pooling, Some(gapo_core::config::PoolingSpec::Mean));
+    let err = c.with_overrides(&["disc.poolin=mean".into()]).unwrap_err().to_string();
+    assert!(err.contains("disc.poolin") && err.contains("unknown"), "{err}");
     let err = RunConfig::from_toml("[ppo]\nactorlr = 1.0\n", "bad.toml").unwrap_err().to_string();
     assert!(err.contains("bad.toml") && err.contains("actorlr"), "{err}");
     // Every shipped run preset parses; `default` is the defaults; an unknown name lists the shipped ones.

@@ -32,6 +32,8 @@ pub struct DiscConfig {
     /// Start D from the SFT generator's embeddings, blocks and final norm (same width and depth) instead
     /// of from scratch (`model::encoder::discriminator_from_generator`).
     pub init_from_generator: bool,
+    /// D's pooling (`first`, `last` or `mean`) instead of the model preset's; unset keeps the preset's.
+    pub pooling: Option<crate::config::PoolingSpec>,
 }
 
 impl Default for DiscConfig {
@@ -43,6 +45,7 @@ impl Default for DiscConfig {
             epochs_per_stage: 3,
             max_grad_norm: 1.0,
             init_from_generator: false,
+            pooling: None,
         }
     }
 }

@@ -51,8 +51,11 @@ pub struct GapoConfig {
     pub fakes_for_rejected_prompts: bool,
     /// D's logit (the code) or σ(logit) (the paper) as the PPO score.
     pub reward_transform: RewardTransform,
-    /// Held-out prompts used to probe D's real/fake scores each stage.
+    /// Prompts used to probe D's real/fake scores each stage.
     pub probe_prompts: usize,
+    /// Where the probe prompts come from: `held_out` (the evaluation prompts: how D generalises) or
+    /// `train` (the training prompts D and the generator play on: the adversarial game itself).
+    pub probe_on: ProbeSet,
     /// Training items whose pairs D sees in each discriminator phase (positives; as many negatives).
     pub disc_items_per_stage: usize,
     /// With preferential prompts, also give D each rejected prompt with a response written for it,
@@ -60,6 +63,14 @@ pub struct GapoConfig {
     /// (`task::preferential::answer_rejected_prompt`). Without them D can learn the pairs from the prompts
     /// alone (README, "What we found").
     pub answer_rejected_prompts: bool,
+}
+
+/// The prompts D's probes sample on (`GapoConfig::probe_on`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeSet {
+    HeldOut,
+    Train,
 }
 
 impl Default for GapoConfig {
@@ -71,6 +82,7 @@ impl Default for GapoConfig {
             fakes_for_rejected_prompts: false,
             reward_transform: RewardTransform::Logit,
             probe_prompts: 96,
+            probe_on: ProbeSet::HeldOut,
             // 512 positives and 512 negatives (half fresh fakes) a stage: with 3 epochs at lr 1e-3 that is
             // ~100 D updates. The first defaults (256 items, 1 epoch at 3e-4: 16 updates) left D unable to
             // tell fakes from references at all (README, "What we found").
