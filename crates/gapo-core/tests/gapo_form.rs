@@ -64,35 +64,44 @@ fn eval(reports: &[StepReport], phase: &str) -> (f64, f64) {
     (r.metrics["eval/prompt_strict"], r.metrics["eval/instruction_strict"])
 }
 
-/// The test of GAPO: on three seeds, not one chosen seed, D's score of generated responses rises in
-/// each generator phase and falls in each discriminator phase, and the held-out prompts' pass rate ends
-/// above the SFT start. About 4 minutes a seed in a release build on 2 cores; `.ci/run` runs it with
-/// `cargo test --release -p gapo-core --test gapo_form -- --ignored`.
+/// The adversarial dynamics on three seeds, not one chosen seed: D's score of the generator's samples (on
+/// training prompts, common random numbers) rises in each generator phase and falls in each discriminator
+/// phase. The `form` preset made lighter (1,000 items, 4 warm-up epochs, 3 stages; about 2 minutes a seed
+/// in a release build, 2.5 in a debug one); `.ci/run` runs it with `-- --ignored`.
+///
+/// What it does not assert, because it does not hold (README, "What we found"): that the held-out pass
+/// rate ends above the SFT start. It prints both, per seed.
 #[test]
-#[ignore = "minutes: run with --release -- --ignored (.ci/run does)"]
-fn gapo_beats_its_sft_start_on_three_seeds_with_the_adversarial_dynamics() {
+#[ignore = "minutes: .ci/run runs it with -- --ignored"]
+fn gapo_shows_the_adversarial_dynamics_on_three_seeds() {
     let mut failures = Vec::new();
     for seed in [42, 43, 44] {
-        let config = RunConfig { seed, ..RunConfig::named("form").unwrap() };
+        let mut config = RunConfig { seed, ..RunConfig::named("form").unwrap() };
+        config.task.n_train = 1000;
+        config.disc.warmup_epochs = 4;
+        config.gapo.stages = 3;
         let mut session = Session::new(config, Device::flex()).unwrap();
-        let mut reports = Vec::new();
-        while reports.last().is_none_or(|r: &StepReport| !r.done) {
+        let mut reports: Vec<StepReport> = Vec::new();
+        while reports.last().is_none_or(|r| !r.done) {
             reports.push(block_on(session.step()).unwrap());
         }
         let scores = fake_scores(&reports);
         let at = |stage: usize, point: ProbePoint| {
-            scores.iter().find(|s| s.0 == stage && s.1 == point).map(|s| s.2).unwrap_or_else(|| panic!("no probe"))
+            scores.iter().find(|s| s.0 == stage && s.1 == point).map(|s| s.2).expect("a probe at every point")
         };
-        let stages = reports.iter().filter_map(|r| r.stage).max().unwrap() + 1;
-        for stage in 0..stages {
+        for stage in 0..3 {
             let (start, after_g, after_d) = (
                 at(stage, ProbePoint::StageStart),
                 at(stage, ProbePoint::AfterGenerator),
                 at(stage, ProbePoint::AfterDiscriminator),
             );
-            println!("seed {seed} stage {stage}: fake score {start:.3} → G → {after_g:.3} → D → {after_d:.3}");
+            println!(
+                "seed {seed} stage {stage}: D's score of samples {start:.3} → G → {after_g:.3} → D → {after_d:.3}"
+            );
             if after_g <= start {
-                failures.push(format!("seed {seed} stage {stage}: the generator phase did not raise D's fake score ({start:.3} → {after_g:.3})"));
+                failures.push(format!(
+                    "seed {seed} stage {stage}: the generator phase did not raise it ({start:.3} → {after_g:.3})"
+                ));
             }
             if after_d >= after_g {
                 failures.push(format!(
@@ -102,12 +111,9 @@ fn gapo_beats_its_sft_start_on_three_seeds_with_the_adversarial_dynamics() {
         }
         let (sft, gapo) = (eval(&reports, "eval_sft"), eval(&reports, "eval"));
         println!(
-            "seed {seed}: held-out prompt / instruction strict {:.3} / {:.3} → {:.3} / {:.3}",
+            "seed {seed}: held-out prompt / instruction strict {:.3} / {:.3} (SFT) → {:.3} / {:.3} (GAPO)",
             sft.0, sft.1, gapo.0, gapo.1
         );
-        if gapo.1 <= sft.1 || gapo.0 < sft.0 {
-            failures.push(format!("seed {seed}: held-out pass rate not above the SFT start ({sft:?} → {gapo:?})"));
-        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
