@@ -35,6 +35,7 @@ pub struct RewardModelTrainer {
 
 impl RewardModelTrainer {
     pub fn new(rm: ScoredDecoder, lr: f64, max_grad_norm: f64) -> Self {
+        crate::model::init::materialize(&rm);
         Self { rm, optim: AdamConfig::new().with_epsilon(1e-8).init(), lr, max_grad_norm }
     }
 

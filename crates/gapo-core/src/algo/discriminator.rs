@@ -93,6 +93,7 @@ impl DiscTrainer {
     /// `disc` on an autodiff device. Plain Adam, no weight decay, as the authors' CLSTrainer.
     pub fn new(config: DiscConfig, disc: impl Into<DiscriminatorModel>) -> Self {
         let disc = disc.into();
+        crate::model::init::materialize(&disc);
         Self { optim: AdamConfig::new().with_epsilon(1e-8).init(), config, disc }
     }
 

@@ -142,6 +142,7 @@ impl PpoLearner {
         let policy = policy.into();
         let reference = policy.valid();
         let critic = ScoredDecoder::from_backbone(policy.clone(), train_device);
+        crate::model::init::materialize(&critic);
         Self {
             kl: config.kl.clone(),
             actor_optim: AdamWConfig::new().with_beta_2(0.95).with_epsilon(1e-8).with_weight_decay(0.0).init(),

@@ -107,3 +107,24 @@ pub fn collect_params<M: Module>(module: &M, read: Read<'_>) -> Vec<(String, Vec
     module.visit(&mut collector);
     collector.out
 }
+
+/// Draws every lazily initialised parameter of `module` now. burn initialises a parameter on its first
+/// access, from the device's random stream at that moment; a model built when a run starts but first
+/// touched later (D before its warm-up, a critic's fresh value head) would get weights that depend on what
+/// touched it first. Before this, writing a checkpoint during SFT (which reads D's weights) changed the
+/// rest of the run: the same seed gave different results with and without `--checkpoint-every`.
+pub fn materialize<M: Module>(module: &M) {
+    struct Touch;
+    impl ModuleVisitor for Touch {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let _ = param.val();
+        }
+        fn visit_int<const D: usize>(&mut self, param: &Param<Tensor<D, burn::tensor::Int>>) {
+            let _ = param.val();
+        }
+        fn visit_bool<const D: usize>(&mut self, param: &Param<Tensor<D, burn::tensor::Bool>>) {
+            let _ = param.val();
+        }
+    }
+    module.visit(&mut Touch);
+}
