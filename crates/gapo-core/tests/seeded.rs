@@ -13,6 +13,7 @@ fn read_int<const D: usize>(t: Tensor<D, Int>) -> Vec<i64> {
 
 #[test]
 fn the_same_seed_gives_the_same_weights_and_samples() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
     let run = |seed: u64| {
         let device = Device::flex();
         device.seed(seed);
@@ -30,4 +31,47 @@ fn the_same_seed_gives_the_same_weights_and_samples() {
     let a = run(3);
     assert_eq!(a, run(3), "same seed");
     assert_ne!(a, run(4), "another seed gives other samples");
+}
+
+/// The tests in this file compare runs drawn from the one CPU device's random stream; side by side they
+/// would draw from each other's streams.
+static DEVICE_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[test]
+fn writing_checkpoints_does_not_change_a_run() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    // burn initialises a parameter on first access from the device's random stream at that moment; a
+    // snapshot during SFT used to be D's first access, so a run with checkpoints differed from one without.
+    use futures_lite::future::block_on;
+    use gapo_core::session::{Algo, RunConfig, Session};
+    let mut config = RunConfig { algo: Algo::Gapo, ..RunConfig::default() };
+    config.task.n_train = 48;
+    config.task.n_eval = 8;
+    config.sft.steps = 4;
+    config.sft.batch = 8;
+    config.ppo.rollout_batch = 8;
+    config.ppo.minibatch = 4;
+    config.ppo.max_new_tokens = 12;
+    config.eval.max_new_tokens = 12;
+    config.disc.warmup_epochs = 1;
+    config.disc.batch = 16;
+    config.gapo.stages = 2;
+    config.gapo.rollouts_per_stage = 2;
+    config.gapo.disc_items_per_stage = 16;
+    config.gapo.probe_prompts = 8;
+    let run_with = |snapshot_every: usize| {
+        let mut s = Session::new(config.clone(), Device::flex()).unwrap();
+        let mut metrics = Vec::new();
+        loop {
+            let r = block_on(s.step()).unwrap();
+            metrics.push(r.metrics.clone());
+            if r.done {
+                return metrics;
+            }
+            if snapshot_every > 0 && s.steps_done() % snapshot_every == 0 {
+                s.snapshot().unwrap();
+            }
+        }
+    };
+    assert_eq!(run_with(0), run_with(1));
 }
