@@ -2,6 +2,8 @@
 //! this test lives alone in its own test binary: tests in one binary run on parallel threads and would
 //! draw from the same generator in between.
 
+mod common;
+
 use burn::tensor::{Device, Int, Tensor};
 use gapo_core::data::batch::{HostBatch, PadSide};
 use gapo_core::model::GeneratorConfig;
@@ -43,22 +45,8 @@ fn writing_checkpoints_does_not_change_a_run() {
     // burn initialises a parameter on first access from the device's random stream at that moment; a
     // snapshot during SFT used to be D's first access, so a run with checkpoints differed from one without.
     use futures_lite::future::block_on;
-    use gapo_core::session::{Algo, RunConfig, Session};
-    let mut config = RunConfig { algo: Algo::Gapo, ..RunConfig::default() };
-    config.task.n_train = 48;
-    config.task.n_eval = 8;
-    config.sft.steps = 4;
-    config.sft.batch = 8;
-    config.ppo.rollout_batch = 8;
-    config.ppo.minibatch = 4;
-    config.ppo.max_new_tokens = 12;
-    config.eval.max_new_tokens = 12;
-    config.disc.warmup_epochs = 1;
-    config.disc.batch = 16;
-    config.gapo.stages = 2;
-    config.gapo.rollouts_per_stage = 2;
-    config.gapo.disc_items_per_stage = 16;
-    config.gapo.probe_prompts = 8;
+    use gapo_core::session::{Algo, Session};
+    let config = common::tiny_run(Algo::Gapo);
     let run_with = |snapshot_every: usize| {
         let mut s = Session::new(config.clone(), Device::flex()).unwrap();
         let mut metrics = Vec::new();

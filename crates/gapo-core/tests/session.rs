@@ -1,29 +1,14 @@
 //! The Session stepper: config files and overrides, every method running to the end on a tiny setup, the
 //! phase order of GAPO, and the metric names of DESIGN §6.
 
+mod common;
+
 use burn::tensor::Device;
 use futures_lite::future::block_on;
 use gapo_core::session::{Algo, ProbePoint, RunConfig, Session, StepReport};
 
 fn tiny(algo: Algo) -> RunConfig {
-    let mut c = RunConfig { algo, ..RunConfig::default() };
-    c.task.n_train = 48;
-    c.task.n_eval = 8;
-    c.sft.steps = 4;
-    c.sft.batch = 8;
-    c.ppo.rollout_batch = 8;
-    c.ppo.minibatch = 4;
-    c.ppo.max_new_tokens = 12;
-    c.eval.max_new_tokens = 12;
-    c.disc.warmup_epochs = 1;
-    c.disc.batch = 16;
-    c.gapo.stages = 2;
-    c.gapo.rollouts_per_stage = 2;
-    c.gapo.disc_items_per_stage = 16;
-    c.gapo.probe_prompts = 8;
-    c.pref.steps = 3;
-    c.pref.batch = 4;
-    c
+    common::tiny_run(algo)
 }
 
 fn run(config: RunConfig) -> Vec<StepReport> {
