@@ -751,12 +751,15 @@ impl Session {
             }
             _ => {
                 let disc = self.disc.as_ref().expect("discriminator");
+                let rejected: Vec<String> =
+                    picks.iter().map(|&i| self.task.train[i].rejected_prompt.prompt.clone()).collect();
                 generator_iteration(
                     learner,
                     disc,
-                    self.config.gapo.reward_transform,
+                    &self.config.gapo,
                     &self.tokenizer,
                     &prompts,
+                    &rejected,
                     &mut self.rng,
                     &self.device,
                 )
@@ -769,8 +772,31 @@ impl Session {
         metrics
             .insert("rollout/checker_pass".into(), passes.iter().map(|&p| p as f64).sum::<f64>() / passes.len() as f64);
         metrics.insert("rollout/score_checker_corr".into(), pearson(&exp.scores, &passes));
+        for (kind, gap) in score_gap_by_kind(&examples, &exp.responses, &exp.scores) {
+            metrics.insert(format!("rollout/{kind}/score_gap"), gap);
+        }
         Ok(metrics)
     }
+}
+
+/// Per constraint kind, over the rollouts whose prompt holds it: the reward's mean on responses that meet
+/// it minus its mean on those that miss it (kinds all met or all missed in this batch are left out). A
+/// negative gap is a constraint the reward model steers the policy away from (README, "What we found").
+fn score_gap_by_kind(examples: &[Example], responses: &[String], scores: &[f32]) -> Vec<(&'static str, f64)> {
+    // kind → (sum, count) of scores on responses that meet it, and on those that miss it
+    let mut sums: BTreeMap<&'static str, [(f64, usize); 2]> = BTreeMap::new();
+    for ((e, r), &s) in examples.iter().zip(responses).zip(scores) {
+        for c in &e.constraints {
+            let met = c.check(&e.product, r).pass;
+            let slot = &mut sums.entry(c.kind().name()).or_default()[usize::from(met)];
+            slot.0 += s as f64;
+            slot.1 += 1;
+        }
+    }
+    sums.into_iter()
+        .filter(|(_, [missed, met])| missed.1 > 0 && met.1 > 0)
+        .map(|(kind, [missed, met])| (kind, met.0 / met.1 as f64 - missed.0 / missed.1 as f64))
+        .collect()
 }
 
 /// The share of an example's constraints that `response` satisfies (instruction-level, by the checkers).
@@ -919,5 +945,38 @@ fn set_path(node: &mut toml::Value, parts: &[&str], value: toml::Value, key: &st
         Ok(())
     } else {
         set_path(child, &parts[1..], value, key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::{Kind, TaskConfig, TaskData};
+
+    /// References score 1 and empty responses 0: every kind an empty response misses has a gap of exactly 1;
+    /// with the scores swapped, −1.
+    #[test]
+    fn the_score_gap_of_a_kind_is_the_mean_reward_of_responses_meeting_it_less_those_missing_it() {
+        let kinds = vec![Kind::EndsWith, Kind::StartsWith, Kind::Lowercase];
+        let task =
+            TaskData::build(&TaskConfig { n_train: 40, n_eval: 4, k_max: 2, kinds, ..TaskConfig::default() }).unwrap();
+        let examples: Vec<Example> = task.train.iter().map(|t| t.example.clone()).collect();
+        let responses: Vec<String> = examples
+            .iter()
+            .enumerate()
+            .map(|(i, e)| if i % 2 == 0 { e.response.clone() } else { String::new() })
+            .collect();
+        let scores: Vec<f32> = (0..examples.len()).map(|i| if i % 2 == 0 { 1.0 } else { 0.0 }).collect();
+        let gaps = score_gap_by_kind(&examples, &responses, &scores);
+        let gap = |gaps: &[(&str, f64)], kind: &str| gaps.iter().find(|g| g.0 == kind).map(|g| g.1);
+        for kind in ["ends_with", "starts_with"] {
+            assert_eq!(gap(&gaps, kind), Some(1.0), "{kind}: {gaps:?}");
+        }
+        let swapped: Vec<f32> = scores.iter().map(|s| 1.0 - s).collect();
+        let gaps = score_gap_by_kind(&examples, &responses, &swapped);
+        assert_eq!(gap(&gaps, "ends_with"), Some(-1.0), "{gaps:?}");
+        // References meet every constraint of their prompts: no kind is missed, so none has a gap.
+        let references: Vec<String> = examples.iter().map(|e| e.response.clone()).collect();
+        assert_eq!(score_gap_by_kind(&examples, &references, &scores), vec![]);
     }
 }

@@ -2,9 +2,11 @@
 //! to 3 per prompt, answered rejected prompts). README, "What we found", says why the full task's tiny
 //! discriminator cannot, and what this preset changes.
 
+use burn::module::Module;
 use burn::tensor::Device;
 use futures_lite::future::block_on;
-use gapo_core::algo::gapo::{GapoConfig, discriminator_rows};
+use gapo_core::algo::discriminator::{DiscConfig, DiscTrainer, RewardTransform, reward};
+use gapo_core::algo::gapo::{GapoConfig, discriminator_rows, generator_iteration, preference_rows};
 use gapo_core::algo::ppo_trainer::{PpoConfig, PpoLearner};
 use gapo_core::config::ModelPreset;
 use gapo_core::data::export::Pairs;
@@ -13,8 +15,9 @@ use gapo_core::session::{ProbePoint, RunConfig, Session, StepReport};
 use gapo_core::task::TaskData;
 use gapo_core::tokenizer::GapoTokenizer;
 
-#[test]
-fn a_discriminator_phase_has_as_many_negatives_as_positives() {
+/// 64 training items of the form task, a tokenizer trained on them, and an untrained tiny generator in a
+/// PPO learner that samples 8 new tokens.
+fn small_form_setup() -> (TaskData, GapoTokenizer, PpoLearner, Device) {
     let config = RunConfig::named("form").unwrap();
     let task = TaskData::build(&gapo_core::task::TaskConfig { n_train: 64, n_eval: 4, ..config.task.clone() }).unwrap();
     let corpus: Vec<&str> =
@@ -24,8 +27,14 @@ fn a_discriminator_phase_has_as_many_negatives_as_positives() {
     device.seed(3);
     let train_device = device.clone().autodiff();
     let generator = ModelPreset::named("tiny").unwrap().generator_config(tokenizer.vocab_size()).init(&train_device);
-    let ppo = PpoConfig { max_new_tokens: 8, ..PpoConfig::default() };
+    let ppo = PpoConfig { max_new_tokens: 8, rollout_batch: 8, samples_per_prompt: 1, ..PpoConfig::default() };
     let learner = PpoLearner::new(ppo, generator, &train_device);
+    (task, tokenizer, learner, device)
+}
+
+#[test]
+fn a_discriminator_phase_has_as_many_negatives_as_positives() {
+    let (task, tokenizer, learner, device) = small_form_setup();
     let references: Vec<&str> = task.train.iter().map(|t| t.example.response.as_str()).collect();
     for answered in [false, true] {
         let gapo = GapoConfig { answer_rejected_prompts: answered, fake_share: 0.5, ..GapoConfig::default() };
@@ -51,6 +60,54 @@ fn a_discriminator_phase_has_as_many_negatives_as_positives() {
         let fakes = fakes.filter(|r| !rows.iter().any(|p| p.2 == 1.0 && p.1 == r.1)).count();
         let want = (negatives as f64 * 0.5).round() as usize;
         assert!(fakes.abs_diff(want) <= 2, "answered {answered}: {fakes} fakes among {negatives} negatives");
+    }
+}
+
+/// `gapo.reward_contrast = w`: the generator's reward is D(P_acc, R̂) − w·D(P_rej, R̂), D's two scores of
+/// the same sampled response, under the item's prompt and under its rejected prompt.
+#[test]
+fn the_contrast_reward_is_d_under_the_prompt_less_d_under_the_rejected_prompt() {
+    let (task, tokenizer, mut learner, device) = small_form_setup();
+    let disc_config = ModelPreset::named("tiny").unwrap().discriminator_config(tokenizer.vocab_size());
+    let mut disc = DiscTrainer::new(DiscConfig::default(), disc_config.init(&device.clone().autodiff()));
+    // A few BCE updates on the pairs, so that D's two scores differ.
+    let rows = preference_rows(&task.train, Pairs::Prompt, true);
+    for batch in rows.chunks(16).take(12) {
+        let batch: Vec<_> = batch.iter().collect();
+        block_on(disc.train_batch(&tokenizer, &batch, &device)).unwrap();
+    }
+    let items = &task.train[..8];
+    let prompts: Vec<String> = items.iter().map(|t| t.example.prompt.clone()).collect();
+    let rejected: Vec<String> = items.iter().map(|t| t.rejected_prompt.prompt.clone()).collect();
+    let transform = RewardTransform::Logit;
+    let score = |prompts: &[String], responses: &[String]| -> Vec<f32> {
+        let s = reward(&disc.disc.valid(), &tokenizer, prompts, responses, transform, &device).unwrap();
+        s.into_data().try_to_vec::<f32>().unwrap()
+    };
+    for w in [0.0, 1.0, 0.5] {
+        let gapo = GapoConfig { reward_contrast: w, reward_transform: transform, ..GapoConfig::default() };
+        let mut rng = SplitMix64::new(5);
+        let (exp, _) = block_on(generator_iteration(
+            &mut learner,
+            &disc,
+            &gapo,
+            &tokenizer,
+            &prompts,
+            &rejected,
+            &mut rng,
+            &device,
+        ))
+        .unwrap();
+        let (accepted, under_rejected) = (score(&prompts, &exp.responses), score(&rejected, &exp.responses));
+        for i in 0..prompts.len() {
+            let want = accepted[i] - w as f32 * under_rejected[i];
+            assert!((exp.scores[i] - want).abs() < 1e-5, "w {w}, row {i}: reward {} != {want}", exp.scores[i]);
+        }
+        // The two scores differ by more than the tolerance above, so the test tells w = 0 from w = 1.
+        assert!(
+            accepted.iter().zip(&under_rejected).any(|(a, r)| (a - r).abs() > 2e-4),
+            "w {w}: {accepted:?} {under_rejected:?}"
+        );
     }
 }
 

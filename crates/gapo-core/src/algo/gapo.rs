@@ -63,6 +63,13 @@ pub struct GapoConfig {
     /// (`task::preferential::answer_rejected_prompt`). Without them D can learn the pairs from the prompts
     /// alone (README, "What we found").
     pub answer_rejected_prompts: bool,
+    /// Weight w of the rejected-prompt contrast in the generator's reward: `r = D(P_acc, R̂) − w·D(P_rej, R̂)`,
+    /// where P_rej is the training item's rejected prompt (one constraint changed or added, built from the
+    /// item's reference, never from R̂). 0 is the paper's reward. Why (README, "What we found"): a D retrained
+    /// with every sample labelled 0 also scores what tells samples from references apart, whatever the
+    /// prompt; that part is the same under both prompts of the pair and cancels in the difference, while
+    /// the match of R̂ with the changed constraint does not.
+    pub reward_contrast: f64,
 }
 
 /// The prompts D's probes sample on (`GapoConfig::probe_on`).
@@ -88,6 +95,7 @@ impl Default for GapoConfig {
             // tell fakes from references at all (README, "What we found").
             disc_items_per_stage: 512,
             answer_rejected_prompts: false,
+            reward_contrast: 0.0,
         }
     }
 }
@@ -160,19 +168,31 @@ pub async fn probe(
     evaluate(&disc.disc.valid(), tokenizer, &rows, device).await
 }
 
-/// One generator-phase iteration: a rollout on `prompts` scored by D, then the PPO update. Returns the
-/// rollout (its responses and D's scores) and the step's metrics.
+/// One generator-phase iteration: a rollout on `prompts` scored by D (less `reward_contrast` times D's
+/// score of the same response under `rejected_prompts`, one per prompt), then the PPO update. Returns the
+/// rollout (its responses and the rewards) and the step's metrics.
+#[allow(clippy::too_many_arguments)]
 pub async fn generator_iteration(
     learner: &mut PpoLearner,
     disc: &DiscTrainer,
-    transform: RewardTransform,
+    config: &GapoConfig,
     tokenizer: &GapoTokenizer,
     prompts: &[String],
+    rejected_prompts: &[String],
     rng: &mut SplitMix64,
     device: &Device,
 ) -> Result<(Experience, BTreeMap<String, f64>)> {
     let d = disc.disc.valid();
-    let mut score = |responses: &[String]| reward(&d, tokenizer, prompts, responses, transform, device);
+    let (transform, w) = (config.reward_transform, config.reward_contrast);
+    let mut score = |responses: &[String]| -> Result<burn::tensor::Tensor<1>> {
+        // [B]
+        let accepted = reward(&d, tokenizer, prompts, responses, transform, device)?;
+        if w == 0.0 {
+            return Ok(accepted);
+        }
+        let rejected = reward(&d, tokenizer, rejected_prompts, responses, transform, device)?;
+        Ok(accepted - rejected * w)
+    };
     let (exp, mut metrics) = learner.make_experience(tokenizer, prompts, &mut score, device).await?;
     learner.learn(&exp, rng, &mut metrics).await?;
     Ok((exp, metrics))
