@@ -772,18 +772,31 @@ impl Session {
         metrics
             .insert("rollout/checker_pass".into(), passes.iter().map(|&p| p as f64).sum::<f64>() / passes.len() as f64);
         metrics.insert("rollout/score_checker_corr".into(), pearson(&exp.scores, &passes));
-        for (kind, gap) in score_gap_by_kind(&examples, &exp.responses, &exp.scores) {
-            metrics.insert(format!("rollout/{kind}/score_gap"), gap);
+        for k in rollouts_by_kind(&examples, &exp.responses, &exp.scores) {
+            metrics.insert(format!("rollout/{}/checker_pass", k.kind), k.pass);
+            if let Some(gap) = k.score_gap {
+                metrics.insert(format!("rollout/{}/score_gap", k.kind), gap);
+            }
         }
         Ok(metrics)
     }
 }
 
-/// Per constraint kind, over the rollouts whose prompt holds it: the reward's mean on responses that meet
-/// it minus its mean on those that miss it (kinds all met or all missed in this batch are left out). A
-/// negative gap is a constraint the reward model steers the policy away from (README, "What we found").
-fn score_gap_by_kind(examples: &[Example], responses: &[String], scores: &[f32]) -> Vec<(&'static str, f64)> {
-    // kind → (sum, count) of scores on responses that meet it, and on those that miss it
+/// One constraint kind over the rollouts whose prompt holds it.
+#[derive(Debug, PartialEq)]
+struct KindStats {
+    kind: &'static str,
+    /// The share of those rollouts that meet it.
+    pass: f64,
+    /// The reward's mean on the rollouts that meet it less its mean on those that miss it; `None` when all
+    /// meet it or all miss it. A gap near 0 is a constraint the reward does not defend, a negative one a
+    /// constraint it steers the policy away from (README, "What we found").
+    score_gap: Option<f64>,
+}
+
+/// [`KindStats`] for every kind the rollouts' prompts hold, in name order.
+fn rollouts_by_kind(examples: &[Example], responses: &[String], scores: &[f32]) -> Vec<KindStats> {
+    // kind → (sum of scores, count) of the responses that miss it [0] and of those that meet it [1]
     let mut sums: BTreeMap<&'static str, [(f64, usize); 2]> = BTreeMap::new();
     for ((e, r), &s) in examples.iter().zip(responses).zip(scores) {
         for c in &e.constraints {
@@ -794,8 +807,11 @@ fn score_gap_by_kind(examples: &[Example], responses: &[String], scores: &[f32])
         }
     }
     sums.into_iter()
-        .filter(|(_, [missed, met])| missed.1 > 0 && met.1 > 0)
-        .map(|(kind, [missed, met])| (kind, met.0 / met.1 as f64 - missed.0 / missed.1 as f64))
+        .map(|(kind, [missed, met])| KindStats {
+            kind,
+            pass: met.1 as f64 / (met.1 + missed.1) as f64,
+            score_gap: (missed.1 > 0 && met.1 > 0).then(|| met.0 / met.1 as f64 - missed.0 / missed.1 as f64),
+        })
         .collect()
 }
 
@@ -954,9 +970,9 @@ mod tests {
     use crate::task::{Kind, TaskConfig, TaskData};
 
     /// References score 1 and empty responses 0: every kind an empty response misses has a gap of exactly 1;
-    /// with the scores swapped, −1.
+    /// with the scores swapped, −1; the pass rate is the share of the kind's rows whose response meets it.
     #[test]
-    fn the_score_gap_of_a_kind_is_the_mean_reward_of_responses_meeting_it_less_those_missing_it() {
+    fn a_kinds_rollout_stats_are_its_pass_rate_and_the_reward_gap_between_meeting_and_missing_it() {
         let kinds = vec![Kind::EndsWith, Kind::StartsWith, Kind::Lowercase];
         let task =
             TaskData::build(&TaskConfig { n_train: 40, n_eval: 4, k_max: 2, kinds, ..TaskConfig::default() }).unwrap();
@@ -967,16 +983,23 @@ mod tests {
             .map(|(i, e)| if i % 2 == 0 { e.response.clone() } else { String::new() })
             .collect();
         let scores: Vec<f32> = (0..examples.len()).map(|i| if i % 2 == 0 { 1.0 } else { 0.0 }).collect();
-        let gaps = score_gap_by_kind(&examples, &responses, &scores);
-        let gap = |gaps: &[(&str, f64)], kind: &str| gaps.iter().find(|g| g.0 == kind).map(|g| g.1);
+        let stats = rollouts_by_kind(&examples, &responses, &scores);
+        let of = |stats: &[KindStats], kind: &str| stats.iter().find(|k| k.kind == kind).map(|k| (k.pass, k.score_gap));
         for kind in ["ends_with", "starts_with"] {
-            assert_eq!(gap(&gaps, kind), Some(1.0), "{kind}: {gaps:?}");
+            // Rows holding this kind, and those of them answered by their reference (the even rows).
+            let rows: Vec<usize> = (0..examples.len())
+                .filter(|&i| examples[i].constraints.iter().any(|c| c.kind().name() == kind))
+                .collect();
+            let met = rows.iter().filter(|&&i| i % 2 == 0).count();
+            assert_eq!(of(&stats, kind), Some((met as f64 / rows.len() as f64, Some(1.0))), "{kind}: {stats:?}");
         }
         let swapped: Vec<f32> = scores.iter().map(|s| 1.0 - s).collect();
-        let gaps = score_gap_by_kind(&examples, &responses, &swapped);
-        assert_eq!(gap(&gaps, "ends_with"), Some(-1.0), "{gaps:?}");
-        // References meet every constraint of their prompts: no kind is missed, so none has a gap.
+        let stats = rollouts_by_kind(&examples, &responses, &swapped);
+        assert_eq!(of(&stats, "ends_with").unwrap().1, Some(-1.0), "{stats:?}");
+        // References meet every constraint of their prompts: every kind passes and none has a gap.
         let references: Vec<String> = examples.iter().map(|e| e.response.clone()).collect();
-        assert_eq!(score_gap_by_kind(&examples, &references, &scores), vec![]);
+        let stats = rollouts_by_kind(&examples, &references, &scores);
+        assert_eq!(stats.len(), 3, "{stats:?}");
+        assert!(stats.iter().all(|k| k.pass == 1.0 && k.score_gap.is_none()), "{stats:?}");
     }
 }
