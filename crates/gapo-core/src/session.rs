@@ -290,7 +290,7 @@ impl Session {
             )),
             _ => None,
         };
-        let pref_rows = preference_rows(&task.train, config.pref.pairs, config.gapo.answer_rejected_prompts);
+        let pref_rows = preference_rows(&task.train, config.pref.pairs, &config.gapo);
         let mut pair_rng = SplitMix64::new(config.seed ^ 0x9A125);
         let mut heldout_pairs = Vec::new();
         for e in &task.eval {

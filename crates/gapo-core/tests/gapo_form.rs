@@ -63,6 +63,51 @@ fn a_discriminator_phase_has_as_many_negatives_as_positives() {
     }
 }
 
+/// `gapo.response_pair_share`: that share of the items gives D its preferential response (P_acc, R_rej, 0)
+/// as the negative instead of its rejected prompt (P_rej, R, 0); the same items in the warm-up and in every
+/// discriminator phase, and a phase stays balanced.
+#[test]
+fn a_share_of_the_items_gives_d_their_preferential_response_as_the_negative() {
+    let (task, tokenizer, learner, device) = small_form_setup();
+    let by_response = |rows: &[(String, String, f32)]| -> Vec<usize> {
+        (0..task.train.len())
+            .filter(|&i| {
+                let t = &task.train[i];
+                rows.iter().any(|r| r.2 == 0.0 && r.0 == t.example.prompt && r.1 == t.rejected_response.response)
+            })
+            .collect()
+    };
+    let by_prompt = |rows: &[(String, String, f32)]| -> usize {
+        let t = &task.train;
+        t.iter()
+            .filter(|t| rows.iter().any(|r| r.2 == 0.0 && r.0 == t.rejected_prompt.prompt && r.1 == t.example.response))
+            .count()
+    };
+    for share in [0.0, 0.5, 1.0] {
+        let gapo = GapoConfig { response_pair_share: share, fake_share: 0.0, ..GapoConfig::default() };
+        let warmup = preference_rows(&task.train, Pairs::Prompt, &gapo);
+        let picked = by_response(&warmup);
+        let n = task.train.len();
+        assert_eq!(picked.len() + by_prompt(&warmup), n, "share {share}: one negative an item");
+        let want = (share * n as f64).round() as usize;
+        assert!(picked.len().abs_diff(want) <= n / 5, "share {share}: {} of {n} items", picked.len());
+        // Without fakes a discriminator phase holds every item's pair rows: the same items, balanced.
+        let phase = block_on(discriminator_rows(
+            &gapo,
+            Pairs::Prompt,
+            &learner,
+            &tokenizer,
+            &task.train,
+            &mut SplitMix64::new(2),
+            &device,
+        ))
+        .unwrap();
+        assert_eq!(by_response(&phase), picked, "share {share}");
+        let positives = phase.iter().filter(|r| r.2 == 1.0).count();
+        assert_eq!(positives * 2, phase.len(), "share {share}");
+    }
+}
+
 /// `gapo.reward_contrast = w`: the generator's reward is D(P_acc, R̂) − w·D(P_rej, R̂), D's two scores of
 /// the same sampled response, under the item's prompt and under its rejected prompt.
 #[test]
@@ -71,7 +116,11 @@ fn the_contrast_reward_is_d_under_the_prompt_less_d_under_the_rejected_prompt() 
     let disc_config = ModelPreset::named("tiny").unwrap().discriminator_config(tokenizer.vocab_size());
     let mut disc = DiscTrainer::new(DiscConfig::default(), disc_config.init(&device.clone().autodiff()));
     // A few BCE updates on the pairs, so that D's two scores differ.
-    let rows = preference_rows(&task.train, Pairs::Prompt, true);
+    let rows = preference_rows(
+        &task.train,
+        Pairs::Prompt,
+        &GapoConfig { answer_rejected_prompts: true, ..GapoConfig::default() },
+    );
     for batch in rows.chunks(16).take(12) {
         let batch: Vec<_> = batch.iter().collect();
         block_on(disc.train_batch(&tokenizer, &batch, &device)).unwrap();

@@ -70,6 +70,13 @@ pub struct GapoConfig {
     /// prompt; that part is the same under both prompts of the pair and cancels in the difference, while
     /// the match of R̂ with the changed constraint does not.
     pub reward_contrast: f64,
+    /// With preferential prompts, the share of training items whose negative for D is their preferential
+    /// *response* (P_acc, R_rej, 0) — the reference changed to fail one constraint, often by a little: one
+    /// word lower-cased, one end mark — instead of their rejected prompt (P_rej, R, 0). Which items is fixed
+    /// by each item's prompt, so the warm-up and every discriminator phase agree. 0 (the default) is
+    /// preferential prompts only. Why (README, "What we found"): a checker fails a response for one wrong
+    /// letter, and D, shown only whole-response differences, scores such near misses almost like hits.
+    pub response_pair_share: f64,
 }
 
 /// The prompts D's probes sample on (`GapoConfig::probe_on`).
@@ -96,19 +103,23 @@ impl Default for GapoConfig {
             disc_items_per_stage: 512,
             answer_rejected_prompts: false,
             reward_contrast: 0.0,
+            response_pair_share: 0.0,
         }
     }
 }
 
-/// D's training rows from the pairs: (P_acc, R, 1) and, with preferential prompts, (P_rej, R, 0), or,
-/// with preferential responses, (P, R_rej, 0), for every item; with `answered` and preferential prompts
-/// also each item's [`answered_rows`].
-pub fn preference_rows(items: &[TrainItem], pairs: Pairs, answered: bool) -> Vec<Labelled> {
+/// D's training rows from the pairs: (P_acc, R, 1) and, with preferential prompts, (P_rej, R, 0) (or, for
+/// a `response_pair_share` of the items, (P_acc, R_rej, 0)), with preferential responses (P, R_rej, 0), for
+/// every item; with `answer_rejected_prompts` and preferential prompts also each item's [`answered_rows`].
+pub fn preference_rows(items: &[TrainItem], pairs: Pairs, config: &GapoConfig) -> Vec<Labelled> {
     items
         .iter()
         .flat_map(|t| {
-            let mut rows = vec![(t.example.prompt.clone(), t.example.response.clone(), 1.0), negative(t, pairs)];
-            if answered && pairs == Pairs::Prompt {
+            let mut rows = vec![
+                (t.example.prompt.clone(), t.example.response.clone(), 1.0),
+                negative(t, pairs, config.response_pair_share),
+            ];
+            if config.answer_rejected_prompts && pairs == Pairs::Prompt {
                 rows.extend(answered_rows(t));
             }
             rows
@@ -132,11 +143,15 @@ pub fn answered_rows(t: &TrainItem) -> Vec<Labelled> {
 }
 
 /// An item's negative row for D: its rejected prompt with the response, or its prompt with the rejected
-/// response.
-fn negative(t: &TrainItem, pairs: Pairs) -> Labelled {
-    match pairs {
-        Pairs::Prompt => (t.rejected_prompt.prompt.clone(), t.example.response.clone(), 0.0),
-        Pairs::Response => (t.example.prompt.clone(), t.rejected_response.response.clone(), 0.0),
+/// response (preferential responses; or preferential prompts and the item among the `response_share`
+/// picked by its prompt's hash).
+fn negative(t: &TrainItem, pairs: Pairs, response_share: f64) -> Labelled {
+    let by_response = pairs == Pairs::Response
+        || (crate::model::init::fnv1a(&t.example.prompt) % 1000) < (response_share * 1000.0).round() as u64;
+    if by_response {
+        (t.example.prompt.clone(), t.rejected_response.response.clone(), 0.0)
+    } else {
+        (t.rejected_prompt.prompt.clone(), t.example.response.clone(), 0.0)
     }
 }
 
@@ -217,7 +232,8 @@ pub async fn discriminator_rows(
     let mut positives: Vec<Labelled> =
         items.iter().map(|t| (t.example.prompt.clone(), t.example.response.clone(), 1.0)).collect();
     // Each item's pair negatives, by item.
-    let mut pair_negatives: Vec<Vec<Labelled>> = items.iter().map(|t| vec![negative(t, pairs)]).collect();
+    let mut pair_negatives: Vec<Vec<Labelled>> =
+        items.iter().map(|t| vec![negative(t, pairs, config.response_pair_share)]).collect();
     if answered {
         for (t, negatives) in items.iter().zip(pair_negatives.iter_mut()) {
             for row in answered_rows(t) {
