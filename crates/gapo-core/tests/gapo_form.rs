@@ -172,13 +172,13 @@ fn eval(reports: &[StepReport], phase: &str) -> (f64, f64) {
 
 /// The adversarial dynamics on three seeds, not one chosen seed: D's score of the generator's samples (on
 /// training prompts, common random numbers) rises in each generator phase and falls in each discriminator
-/// phase. The `form` preset made lighter (1,000 items, 4 warm-up epochs, 3 stages; about 2 minutes a seed
-/// in a release build, 2.5 in a debug one); `.ci/run` runs it with `-- --ignored`.
+/// phase. The `form` preset made lighter (1,000 items, 4 warm-up epochs, 3 stages, no near-miss negatives;
+/// about 2 minutes a seed in a release build, 2.5 in a debug one); `.ci/run` runs it with `-- --ignored gapo_shows`.
 ///
-/// What it does not assert, because it does not hold (README, "What we found"): that the held-out pass
-/// rate ends above the SFT start. It prints both, per seed.
+/// It prints the held-out pass rates without asserting them: in this lighter run GAPO does not beat its SFT
+/// start (README, "What we found"); `gapo_beats_its_sft_start_on_three_seeds` asserts that on the preset.
 #[test]
-#[ignore = "minutes: .ci/run runs it with -- --ignored"]
+#[ignore = "minutes: .ci/run runs it with -- --ignored gapo_shows"]
 fn gapo_shows_the_adversarial_dynamics_on_three_seeds() {
     let mut failures = Vec::new();
     for seed in [42, 43, 44] {
@@ -186,6 +186,8 @@ fn gapo_shows_the_adversarial_dynamics_on_three_seeds() {
         config.task.n_train = 1000;
         config.disc.warmup_epochs = 4;
         config.gapo.stages = 3;
+        // The settings this test was written and measured with, before the preset took near misses.
+        config.gapo.response_pair_share = 0.0;
         let mut session = Session::new(config, Device::flex()).unwrap();
         let mut reports: Vec<StepReport> = Vec::new();
         while reports.last().is_none_or(|r| !r.done) {
@@ -220,6 +222,33 @@ fn gapo_shows_the_adversarial_dynamics_on_three_seeds() {
             "seed {seed}: held-out prompt / instruction strict {:.3} / {:.3} (SFT) → {:.3} / {:.3} (GAPO)",
             sft.0, sft.1, gapo.0, gapo.1
         );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// GAPO raises the checker's held-out pass rate (prompt-level strict, IFEval's headline number) above its
+/// SFT start on seeds 42, 43 and 44, with the `form` preset as it is (4,000 items, near-miss negatives for
+/// half of them; README, "What we found"). About 5 minutes a seed in a release build, so not in `.ci/run`:
+/// `cargo test --release -p gapo-core --test gapo_form -- --ignored gapo_beats --nocapture`.
+#[test]
+#[ignore = "15 minutes in a release build; see the doc comment"]
+fn gapo_beats_its_sft_start_on_three_seeds() {
+    let mut failures = Vec::new();
+    for seed in [42, 43, 44] {
+        let config = RunConfig { seed, ..RunConfig::named("form").unwrap() };
+        let mut session = Session::new(config, Device::flex()).unwrap();
+        let mut reports: Vec<StepReport> = Vec::new();
+        while reports.last().is_none_or(|r| !r.done) {
+            reports.push(block_on(session.step()).unwrap());
+        }
+        let (sft, gapo) = (eval(&reports, "eval_sft"), eval(&reports, "eval"));
+        println!(
+            "seed {seed}: held-out prompt / instruction strict {:.3} / {:.3} (SFT) → {:.3} / {:.3} (GAPO)",
+            sft.0, sft.1, gapo.0, gapo.1
+        );
+        if gapo.0 <= sft.0 {
+            failures.push(format!("seed {seed}: prompt-level strict {:.3} (SFT) → {:.3} (GAPO)", sft.0, gapo.0));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
