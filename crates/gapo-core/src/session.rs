@@ -273,6 +273,7 @@ impl Session {
     /// As [`Session::new`], on a given task (a data file's, `TaskData::from_rows`) instead of the one
     /// `config.task` generates.
     pub fn on_task(config: RunConfig, device: Device, task: TaskData) -> Result<Self> {
+        config.gapo.validate()?;
         let preset = config.model_preset()?;
         device.seed(config.seed);
         let corpus: Vec<&str> = task

@@ -62,6 +62,12 @@ fn config_toml_and_overrides_fail_loudly() {
     assert_eq!(RunConfig::named("quick").unwrap().gapo.stages, 4);
     let err = RunConfig::named("fast").unwrap_err().to_string();
     assert!(err.contains("unknown run preset `fast`") && err.contains("quick"), "{err}");
+    // GAPO's shares and weight are checked when a session starts, by name.
+    for (key, value) in [("response_pair_share", "1.5"), ("fake_share", "-0.1"), ("reward_contrast", "nan")] {
+        let config = tiny(Algo::Gapo).with_overrides(&[format!("gapo.{key}={value}")]).unwrap();
+        let err = Session::new(config, Device::flex()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains(&format!("gapo.{key}")), "{key} = {value}: {err}");
+    }
 }
 
 #[test]

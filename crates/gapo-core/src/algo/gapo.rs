@@ -10,12 +10,17 @@
 //!                          {(P_acc, R, 1)} ∪ {(P_rej, R, 0)} ∪ {(P, R̂, 0)}
 //! ```
 //!
+//! Two variants of ours, both off by default (README, "What we found"): `reward_contrast` subtracts D's
+//! score of the same sample under the item's rejected prompt from the reward, and `response_pair_share`
+//! gives D near misses (preferential responses) as negatives beside the rejected prompts (the `form` run
+//! preset turns it on: with it GAPO beats its SFT start there).
+//!
 //! Unlike the released code, fakes really enter D's training set (theirs added none at ratio 0.5), D reads
 //! text with its own tokenizer (theirs received the generator's token ids), and the critic is a copy of
 //! the generator (theirs defaulted to the encoder). Every open choice is a field of [`GapoConfig`].
 //!
 //! Per stage we measure D's mean score σ(D) of the reference responses ("real") and of fresh generator
-//! samples ("fake") on held-out probe prompts, at three points: before the generator phase, after it, and
+//! samples ("fake") on probe prompts (held-out ones by default, `probe_on`), at three points: before the generator phase, after it, and
 //! after the discriminator phase. The adversarial signature: fake scores rise in the generator phase and
 //! fall in the discriminator phase.
 //!
@@ -105,6 +110,25 @@ impl Default for GapoConfig {
             reward_contrast: 0.0,
             response_pair_share: 0.0,
         }
+    }
+}
+
+impl GapoConfig {
+    /// Refuses shares outside [0, 1] and a weight that is not a finite number, naming the field.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |field: &str, value: f64, want: &str| crate::error::GapoError::Config {
+            field: format!("gapo.{field}"),
+            message: format!("is {value}; it must be {want}"),
+        };
+        for (field, share) in [("fake_share", self.fake_share), ("response_pair_share", self.response_pair_share)] {
+            if !(0.0..=1.0).contains(&share) {
+                return Err(bad(field, share, "a share in [0, 1]"));
+            }
+        }
+        if !self.reward_contrast.is_finite() {
+            return Err(bad("reward_contrast", self.reward_contrast, "a finite number"));
+        }
+        Ok(())
     }
 }
 
