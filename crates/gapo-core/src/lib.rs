@@ -16,6 +16,7 @@ pub mod hooks;
 pub mod model;
 pub mod readback;
 pub mod rng;
+mod rollout_stats;
 pub mod session;
 pub mod snapshot;
 pub mod task;

@@ -160,6 +160,16 @@ fn the_contrast_reward_is_d_under_the_prompt_less_d_under_the_rejected_prompt() 
     }
 }
 
+/// Every step's report of a whole run.
+fn run_to_end(config: RunConfig) -> Vec<StepReport> {
+    let mut session = Session::new(config, Device::flex()).unwrap();
+    let mut reports: Vec<StepReport> = Vec::new();
+    while reports.last().is_none_or(|r| !r.done) {
+        reports.push(block_on(session.step()).unwrap());
+    }
+    reports
+}
+
 /// D's mean score of fresh samples on the probe prompts, at each probe of each stage.
 fn fake_scores(reports: &[StepReport]) -> Vec<(usize, ProbePoint, f64)> {
     reports.iter().filter_map(|r| Some((r.stage?, r.probe?, *r.metrics.get("disc/fake_score")?))).collect()
@@ -188,11 +198,7 @@ fn gapo_shows_the_adversarial_dynamics_on_three_seeds() {
         config.gapo.stages = 3;
         // The settings this test was written and measured with, before the preset took near misses.
         config.gapo.response_pair_share = 0.0;
-        let mut session = Session::new(config, Device::flex()).unwrap();
-        let mut reports: Vec<StepReport> = Vec::new();
-        while reports.last().is_none_or(|r| !r.done) {
-            reports.push(block_on(session.step()).unwrap());
-        }
+        let reports = run_to_end(config);
         let scores = fake_scores(&reports);
         let at = |stage: usize, point: ProbePoint| {
             scores.iter().find(|s| s.0 == stage && s.1 == point).map(|s| s.2).expect("a probe at every point")
@@ -236,11 +242,7 @@ fn gapo_beats_its_sft_start_on_three_seeds() {
     let mut failures = Vec::new();
     for seed in [42, 43, 44] {
         let config = RunConfig { seed, ..RunConfig::named("form").unwrap() };
-        let mut session = Session::new(config, Device::flex()).unwrap();
-        let mut reports: Vec<StepReport> = Vec::new();
-        while reports.last().is_none_or(|r| !r.done) {
-            reports.push(block_on(session.step()).unwrap());
-        }
+        let reports = run_to_end(config);
         let (sft, gapo) = (eval(&reports, "eval_sft"), eval(&reports, "eval"));
         println!(
             "seed {seed}: held-out prompt / instruction strict {:.3} / {:.3} (SFT) → {:.3} / {:.3} (GAPO)",
