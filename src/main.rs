@@ -57,6 +57,9 @@ const DEFAULT_SEED: u64 = 42;
 
 fn main() {
     let cli = Cli::parse();
+    // Keep burn's freed CPU buffers in the heap instead of unmapping them (25–30% faster steps; why:
+    // gapo_core::host_memory).
+    gapo_core::host_memory::tune_host_allocator();
     if let Err(e) = dispatch(cli) {
         eprintln!("error: {e:#}");
         std::process::exit(1);

@@ -13,6 +13,7 @@ pub mod error;
 pub mod generation;
 pub mod hf;
 pub mod hooks;
+pub mod host_memory;
 pub mod model;
 pub mod readback;
 pub mod rng;
