@@ -8,8 +8,8 @@
 //! `smp_call_function_many_cond`. Keeping those blocks in the heap made `gapo bench`'s training steps 25–30%
 //! faster (README, "Speed").
 //!
-//! It is a process-wide setting, so the shells call it (the CLI's `main`, long tests), not the core's
-//! trainers. Memory the process has freed is kept for reuse instead of being handed back to the system, so
+//! It is a process-wide setting, so a shell calls it (the CLI's `main`, which the three-seed tests run),
+//! not the core's trainers. Memory the process has freed is kept for reuse instead of being handed back to the system, so
 //! the resident size stays at its peak.
 
 /// Blocks up to this size come from the heap instead of their own mapping (glibc accepts at most 32 MiB
