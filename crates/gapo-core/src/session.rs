@@ -12,9 +12,8 @@ use crate::algo::discriminator::{DiscConfig, DiscEval, DiscTrainer, Labelled};
 use crate::algo::gapo::{GapoConfig, ProbeSet, discriminator_rows, generator_iteration, preference_rows, probe};
 use crate::algo::ppo_trainer::{PpoConfig, PpoLearner};
 use crate::algo::preference::{PrefConfig, PrefMethod, pair_of, preference_step};
-use crate::algo::sft::sft_loss;
+use crate::algo::sft::{ReferenceBatch, sft_loss};
 use crate::config::ModelPreset;
-use crate::data::batch::{PadSide, example_batch, int_table};
 use crate::error::{GapoError, Result};
 use crate::generation::complete;
 use crate::hf::HfDecoder;
@@ -703,10 +702,8 @@ impl Session {
             .iter()
             .map(|&i| (self.task.train[i].example.prompt.as_str(), self.task.train[i].example.response.as_str()))
             .collect();
-        let (batch, masks) = example_batch(&self.tokenizer, &rows, generator.max_len())?;
-        let (ids, mask) = batch.to_device(&self.train_device);
-        let loss_mask = int_table(&masks, 0, PadSide::Right, &self.train_device)?.float();
-        let loss = sft_loss(&generator, ids, mask, loss_mask);
+        let batch = ReferenceBatch::new(&self.tokenizer, &rows, generator.max_len(), &self.train_device)?;
+        let loss = sft_loss(&generator, batch.ids, batch.mask, batch.loss_mask);
         let value = scalar(loss.clone().detach()).await?;
         if !value.is_finite() {
             self.sft_generator = Some(generator);
@@ -726,6 +723,12 @@ impl Session {
         let prompts: Vec<String> = picks.iter().map(|&i| self.task.train[i].example.prompt.clone()).collect();
         let examples: Vec<Example> = picks.iter().map(|&i| self.task.train[i].example.clone()).collect();
         let learner = self.learner.as_mut().expect("learner");
+        if self.config.ppo.ptx_coef > 0.0 {
+            // PPO-ptx: the rollout prompts' reference responses, for the SFT term of this step's updates.
+            let rows: Vec<(&str, &str)> = examples.iter().map(|e| (e.prompt.as_str(), e.response.as_str())).collect();
+            learner.references =
+                Some(ReferenceBatch::new(&self.tokenizer, &rows, learner.policy.max_len(), &self.train_device)?);
+        }
         let (exp, mut metrics) = match self.config.algo {
             Algo::PpoOracle => {
                 let device = self.device.clone();

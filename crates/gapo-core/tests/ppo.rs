@@ -128,3 +128,60 @@ fn micro_batches_accumulate_to_the_same_update() {
     let moved = before.iter().zip(&whole).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
     assert!(moved > 1e-4, "the update moved the weights by only {moved}");
 }
+
+/// PPO-ptx: with `ptx_coef > 0` the update also descends the SFT loss of the rollout prompts' reference
+/// responses. From the same start and the same rollout, the policy trained with the term gives the
+/// references a lower SFT loss than the policy trained without it (and lower than at the start); a
+/// reference batch with the wrong number of rows is refused, naming the field.
+#[test]
+fn the_ptx_term_pulls_the_policy_towards_the_references() {
+    use gapo_core::algo::sft::{ReferenceBatch, sft_loss};
+    use gapo_core::model::CausalLm;
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let corpus: Vec<String> = (0..100).map(|i| format!("item {i} is red or blue, size {}", i % 5)).collect();
+    let tokenizer = GapoTokenizer::train(&corpus, 280).unwrap();
+    let device = Device::flex();
+    device.seed(12);
+    let train_device = device.clone().autodiff();
+    let cfg = GeneratorConfig::new(tokenizer.vocab_size())
+        .with_d_model(16)
+        .with_n_layers(1)
+        .with_n_heads(2)
+        .with_max_seq_len(24);
+    let prompts: Vec<String> = (0..16).map(|i| format!("item {i}")).collect();
+    let rows: Vec<(&str, &str)> = prompts.iter().map(|p| (p.as_str(), " is red or blue")).collect();
+    let references = ReferenceBatch::new(&tokenizer, &rows, 24, &train_device).unwrap();
+    let ref_loss = |policy: &gapo_core::model::LanguageModel| {
+        let r = references.clone();
+        sft_loss(policy, r.ids, r.mask, r.loss_mask).into_data().convert::<f32>().try_to_vec::<f32>().unwrap()[0]
+    };
+    let mut score = |responses: &[String]| {
+        let s: Vec<f32> = responses.iter().map(|r| r.len() as f32 / 20.0).collect();
+        Ok(Tensor::<1>::from_data(TensorData::new(s, [responses.len()]), &device))
+    };
+    let model = cfg.init(&train_device);
+    let config =
+        PpoConfig { rollout_batch: 16, max_new_tokens: 8, actor_lr: 1e-2, critic_lr: 1e-2, ..PpoConfig::default() };
+    let mut plain = PpoLearner::new(config.clone(), model.clone(), &train_device);
+    let mut ptx = PpoLearner::new(PpoConfig { ptx_coef: 1.0, ..config }, model, &train_device);
+    let start = ref_loss(&ptx.policy);
+    let (exp, metrics) = block_on(plain.make_experience(&tokenizer, &prompts, &mut score, &device)).unwrap();
+    for _ in 0..3 {
+        block_on(plain.learn(&exp, &mut SplitMix64::new(3), &mut metrics.clone())).unwrap();
+        ptx.references = Some(references.clone());
+        let mut m = metrics.clone();
+        block_on(ptx.learn(&exp, &mut SplitMix64::new(3), &mut m)).unwrap();
+        assert!(m["loss/ptx"].is_finite() && m["loss/ptx"] > 0.0, "loss/ptx = {}", m["loss/ptx"]);
+        assert!(ptx.references.is_none(), "learn takes the references");
+    }
+    let (with, without) = (ref_loss(&ptx.policy), ref_loss(&plain.policy));
+    assert!(
+        with < without && with < start - 0.1,
+        "SFT loss of the references: start {start}, PPO {without}, PPO-ptx {with}"
+    );
+    assert_eq!(ptx.policy.max_len(), 24);
+
+    ptx.references = Some(references.select(Tensor::from_data(TensorData::new(vec![0i64, 1], [2]), &train_device)));
+    let err = block_on(ptx.learn(&exp, &mut SplitMix64::new(3), &mut metrics.clone())).unwrap_err().to_string();
+    assert!(err.contains("ppo.ptx_coef") && err.contains("16 rows"), "{err}");
+}

@@ -8,6 +8,7 @@
 use super::grad_clip::clip_global_norm;
 use super::kl_control::KlController;
 use super::ppo::{KlEstimator, gae, kl_estimate, leave_one_out, policy_loss, shaped_rewards, value_loss, whiten};
+use super::sft::{ReferenceBatch, sft_loss};
 use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
 use crate::model::sampling::{SamplingConfig, generate};
@@ -57,6 +58,12 @@ pub struct PpoConfig {
     /// samples (RLOO's leave-one-out baseline, OpenRLHF `--advantage_estimator rloo`) before KL shaping, so
     /// the advantage measures the response rather than how easy its prompt was.
     pub leave_one_out_baseline: bool,
+    /// PPO-ptx (InstructGPT, Ouyang et al. 2022; OpenRLHF `--ptx_coef`): every optimizer step also descends
+    /// `ptx_coef` times the SFT loss of the reference responses of the minibatch's prompts
+    /// ([`PpoLearner::references`]), which holds the policy to what the references do while it climbs the
+    /// reward (README, "What we found": PPO against D's reward forgets constraints D scores flatly). 0 (the
+    /// default) is plain PPO.
+    pub ptx_coef: f64,
 }
 
 impl Default for PpoConfig {
@@ -83,6 +90,7 @@ impl Default for PpoConfig {
             top_p: 1.0,
             samples_per_prompt: 1,
             leave_one_out_baseline: false,
+            ptx_coef: 0.0,
         }
     }
 }
@@ -133,6 +141,9 @@ pub struct PpoLearner {
     pub(crate) actor_optim: ModuleOptimizer,
     pub(crate) critic_optim: ModuleOptimizer,
     pub kl: KlController,
+    /// With `ptx_coef > 0`: the reference responses of the next rollout's prompts, row for row, set by the
+    /// caller before [`PpoLearner::learn`], which takes them.
+    pub references: Option<ReferenceBatch>,
 }
 
 impl PpoLearner {
@@ -151,6 +162,7 @@ impl PpoLearner {
             policy,
             reference,
             critic,
+            references: None,
         }
     }
 
@@ -252,6 +264,15 @@ impl PpoLearner {
         let c = self.config.clone();
         let [b, n] = exp.action_mask.dims();
         let device = exp.ids.device();
+        let references = self.references.take().filter(|_| c.ptx_coef > 0.0);
+        if let Some(r) = &references
+            && r.rows() != b
+        {
+            return Err(GapoError::Config {
+                field: "ppo.ptx_coef".into(),
+                message: format!("the rollout has {b} rows but {} reference responses were given", r.rows()),
+            });
+        }
         let mut sums: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
         let mut add = |k: &'static str, v: f64| {
             let e = sums.entry(k).or_insert((0.0, 0));
@@ -304,6 +325,19 @@ impl PpoLearner {
                     vl_v += part;
                     critic_acc.accumulate(&self.critic, GradientsParams::from_grads(vl.backward(), &self.critic));
                     add("val/clipfrac_avg", scalar(vclip).await?);
+
+                    if let Some(r) = &references {
+                        // PPO-ptx: γ·L_SFT on these rows' references, weighted like the other losses.
+                        let r = r.select(idx.clone());
+                        let ptx = sft_loss(&self.policy, r.ids, r.mask, r.loss_mask);
+                        let part = scalar(ptx.clone().detach()).await?;
+                        if !part.is_finite() {
+                            return Err(GapoError::Diverged(format!("loss/ptx is {part}: the update was skipped")));
+                        }
+                        add("loss/ptx", part);
+                        let ptx = ptx.mul_scalar(c.ptx_coef * share);
+                        actor_acc.accumulate(&self.policy, GradientsParams::from_grads(ptx.backward(), &self.policy));
+                    }
                 }
                 let (grads, norm) = clip_global_norm(&self.policy, actor_acc.grads(), c.max_grad_norm);
                 self.policy = self.actor_optim.step(c.actor_lr, self.policy.clone(), grads);
