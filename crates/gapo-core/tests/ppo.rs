@@ -13,6 +13,25 @@ use gapo_core::tokenizer::GapoTokenizer;
 /// each other's streams.
 static DEVICE_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// A tokenizer trained on short item descriptions and a one-layer generator config for it (d 16, two
+/// heads, 24 positions): the small problem of the update tests below.
+fn small_problem() -> (GapoTokenizer, GeneratorConfig) {
+    let corpus: Vec<String> = (0..100).map(|i| format!("item {i} is red or blue, size {}", i % 5)).collect();
+    let tokenizer = GapoTokenizer::train(&corpus, 280).unwrap();
+    let cfg = GeneratorConfig::new(tokenizer.vocab_size())
+        .with_d_model(16)
+        .with_n_layers(1)
+        .with_n_heads(2)
+        .with_max_seq_len(24);
+    (tokenizer, cfg)
+}
+
+/// Each response's length in characters over 20: a score that differs between responses.
+fn length_scores(responses: &[String], device: &Device) -> gapo_core::Result<Tensor<1>> {
+    let s: Vec<f32> = responses.iter().map(|r| r.len() as f32 / 20.0).collect();
+    Ok(Tensor::<1>::from_data(TensorData::new(s, [responses.len()]), device))
+}
+
 #[test]
 fn ppo_climbs_towards_a_known_optimum() {
     let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
@@ -70,21 +89,12 @@ fn ppo_climbs_towards_a_known_optimum() {
 #[test]
 fn micro_batches_accumulate_to_the_same_update() {
     let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
-    let corpus: Vec<String> = (0..100).map(|i| format!("item {i} is red or blue, size {}", i % 5)).collect();
-    let tokenizer = GapoTokenizer::train(&corpus, 280).unwrap();
+    let (tokenizer, cfg) = small_problem();
     let device = Device::flex();
     let train_device = device.clone().autodiff();
-    let cfg = GeneratorConfig::new(tokenizer.vocab_size())
-        .with_d_model(16)
-        .with_n_layers(1)
-        .with_n_heads(2)
-        .with_max_seq_len(24);
     let prompts: Vec<String> = (0..16).map(|i| format!("item {i}")).collect();
-    let mut score = |responses: &[String]| {
-        // Varying lengths matter here: the token shares differ between micro-batches.
-        let s: Vec<f32> = responses.iter().map(|r| r.len() as f32 / 20.0).collect();
-        Ok(Tensor::<1>::from_data(TensorData::new(s, [responses.len()]), &device))
-    };
+    // Varying lengths matter here: the token shares differ between micro-batches.
+    let mut score = |responses: &[String]| length_scores(responses, &device);
     let run = |micro_batch: usize, score: &mut dyn FnMut(&[String]) -> gapo_core::Result<Tensor<1>>| {
         device.seed(11);
         let config = PpoConfig {
@@ -138,16 +148,10 @@ fn the_ptx_term_pulls_the_policy_towards_the_references() {
     use gapo_core::algo::sft::{ReferenceBatch, sft_loss};
     use gapo_core::model::CausalLm;
     let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
-    let corpus: Vec<String> = (0..100).map(|i| format!("item {i} is red or blue, size {}", i % 5)).collect();
-    let tokenizer = GapoTokenizer::train(&corpus, 280).unwrap();
+    let (tokenizer, cfg) = small_problem();
     let device = Device::flex();
     device.seed(12);
     let train_device = device.clone().autodiff();
-    let cfg = GeneratorConfig::new(tokenizer.vocab_size())
-        .with_d_model(16)
-        .with_n_layers(1)
-        .with_n_heads(2)
-        .with_max_seq_len(24);
     let prompts: Vec<String> = (0..16).map(|i| format!("item {i}")).collect();
     let rows: Vec<(&str, &str)> = prompts.iter().map(|p| (p.as_str(), " is red or blue")).collect();
     let references = ReferenceBatch::new(&tokenizer, &rows, 24, &train_device).unwrap();
@@ -155,10 +159,7 @@ fn the_ptx_term_pulls_the_policy_towards_the_references() {
         let r = references.clone();
         sft_loss(policy, r.ids, r.mask, r.loss_mask).into_data().convert::<f32>().try_to_vec::<f32>().unwrap()[0]
     };
-    let mut score = |responses: &[String]| {
-        let s: Vec<f32> = responses.iter().map(|r| r.len() as f32 / 20.0).collect();
-        Ok(Tensor::<1>::from_data(TensorData::new(s, [responses.len()]), &device))
-    };
+    let mut score = |responses: &[String]| length_scores(responses, &device);
     let model = cfg.init(&train_device);
     let config =
         PpoConfig { rollout_batch: 16, max_new_tokens: 8, actor_lr: 1e-2, critic_lr: 1e-2, ..PpoConfig::default() };
