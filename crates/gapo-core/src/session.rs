@@ -274,6 +274,7 @@ impl Session {
     /// `config.task` generates.
     pub fn on_task(config: RunConfig, device: Device, task: TaskData) -> Result<Self> {
         config.gapo.validate()?;
+        config.ppo.validate()?;
         let preset = config.model_preset()?;
         device.seed(config.seed);
         let corpus: Vec<&str> = task

@@ -68,6 +68,11 @@ fn config_toml_and_overrides_fail_loudly() {
         let err = Session::new(config, Device::flex()).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains(&format!("gapo.{key}")), "{key} = {value}: {err}");
     }
+    for value in ["-0.5", "inf"] {
+        let config = tiny(Algo::Gapo).with_overrides(&[format!("ppo.ptx_coef={value}")]).unwrap();
+        let err = Session::new(config, Device::flex()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("ppo.ptx_coef"), "ptx_coef = {value}: {err}");
+    }
 }
 
 #[test]

@@ -95,6 +95,19 @@ impl Default for PpoConfig {
     }
 }
 
+impl PpoConfig {
+    /// Refuses a PPO-ptx weight that is negative or not a finite number, naming the field.
+    pub fn validate(&self) -> Result<()> {
+        if !(self.ptx_coef.is_finite() && self.ptx_coef >= 0.0) {
+            return Err(GapoError::Config {
+                field: "ppo.ptx_coef".into(),
+                message: format!("is {}; it must be a finite number ≥ 0", self.ptx_coef),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// A sampled batch with everything the update needs.
 pub struct Experience {
     /// `[B, P + N]`: left-padded prompt then response.
