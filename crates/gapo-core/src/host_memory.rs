@@ -9,8 +9,8 @@
 //! faster (README, "Speed").
 //!
 //! It is a process-wide setting, so a shell calls it (the CLI's `main`, which the three-seed tests run),
-//! not the core's trainers. Memory the process has freed is kept for reuse instead of being handed back to the system, so
-//! the resident size stays at its peak.
+//! not the core's trainers. Memory the process has freed is kept for reuse instead of being handed back to
+//! the system, so the resident size stays at its peak.
 
 /// Blocks up to this size come from the heap instead of their own mapping (glibc accepts at most 32 MiB
 /// on 64-bit: half its largest heap).
