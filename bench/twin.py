@@ -1,7 +1,9 @@
 """PyTorch twin of `gapo bench`: the same steps with the same shapes, written as a PyTorch user would
-(nn.Module, scaled_dot_product_attention, torch.optim), on the CPU with a fixed number of threads.
+(nn.Module, scaled_dot_product_attention, torch.optim), on the CPU with a fixed number of threads, or on
+a CUDA GPU.
 
     python bench/twin.py --threads 2 --iters 10 [--json out.json]
+    python bench/twin.py --device cuda --warmup 5 --iters 20
 
 Steps (batch 16, prompt 96 + response 32 = 128 tokens, vocab 1024, d 128, 4 layers, 4 heads):
   sft step           forward, next-token cross-entropy, backward, AdamW
@@ -93,16 +95,31 @@ class Discriminator(nn.Module):
         return self.head(self.ln_f(x)[:, 0]).squeeze(-1)
 
 
+def sync():
+    # CUDA runs asynchronously: a step is timed to its completion, as `gapo bench` ends each with a readback.
+    if torch.cuda.is_available() and torch.get_default_device().type == "cuda":
+        torch.cuda.synchronize()
+
+
+def peak_mib():
+    # On CUDA the allocator's peak of device memory; on the CPU the process's peak resident set.
+    if torch.get_default_device().type == "cuda":
+        return torch.cuda.max_memory_allocated() / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def timed(name, tokens, iters, warmup, fn, rows):
     for _ in range(warmup):
         fn()
+    sync()
     ms = []
     for _ in range(iters):
         t0 = time.perf_counter()
         fn()
+        sync()
         ms.append((time.perf_counter() - t0) * 1e3)
     med = statistics.median(ms)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mib()
     print(f"{name:<34} {med:>10.1f} {tokens / (med / 1e3):>12.0f} {peak:>10.0f}")
     rows.append({"step": name, "median_ms": med, "tokens": tokens, "peak_mib": peak})
 
@@ -112,12 +129,16 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--iters", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--json")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    # Every tensor and module below is made on this device (torch >= 2.0).
+    torch.set_default_device(a.device)
     torch.manual_seed(0)
     V, D, L, H = 1024, 128, 4, 4
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    where = torch.cuda.get_device_name() if a.device == "cuda" else f"{torch.get_num_threads()} threads"
+    print(f"torch {torch.__version__}, {a.device}: {where}")
     print(f"{'step':<34} {'median ms':>10} {'tokens/s':>12} {'peak MiB':>10}")
     rows = []
 

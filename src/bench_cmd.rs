@@ -180,7 +180,7 @@ pub fn run(args: BenchArgs, choice: BackendChoice, seed: u64) -> Result<()> {
     let sampling = SamplingConfig::new().with_temperature(1.0);
     rows.push(time("sample 32 tokens × 16 (KV cache)", BATCH * NEW, &args, || {
         // EOS id beyond the vocabulary: every row generates all 32 tokens.
-        let r = generate(&policy, prompts.clone(), prompt_mask.clone(), NEW, &sampling, u32::MAX, 0)?;
+        let r = generate(&policy, prompts.clone(), prompt_mask.clone(), NEW, &sampling, vocab as u32, 0)?;
         block_on(ints(r.tokens))?;
         Ok(())
     })?);

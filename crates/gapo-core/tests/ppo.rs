@@ -142,7 +142,7 @@ fn micro_batches_accumulate_to_the_same_update() {
 /// PPO-ptx: with `ptx_coef > 0` the update also descends the SFT loss of the rollout prompts' reference
 /// responses. From the same start and the same rollout, the policy trained with the term gives the
 /// references a lower SFT loss than the policy trained without it (and lower than at the start); a
-/// reference batch with the wrong number of rows is refused, naming the field.
+/// reference batch with the wrong number of rows, or none at all, is refused, naming the field.
 #[test]
 fn the_ptx_term_pulls_the_policy_towards_the_references() {
     use gapo_core::algo::sft::{ReferenceBatch, sft_loss};
@@ -185,4 +185,8 @@ fn the_ptx_term_pulls_the_policy_towards_the_references() {
     ptx.references = Some(references.select(Tensor::from_data(TensorData::new(vec![0i64, 1], [2]), &train_device)));
     let err = block_on(ptx.learn(&exp, &mut SplitMix64::new(3), &mut metrics.clone())).unwrap_err().to_string();
     assert!(err.contains("ppo.ptx_coef") && err.contains("16 rows"), "{err}");
+
+    // ptx_coef > 0 and no references at all: refused, not run as plain PPO.
+    let err = block_on(ptx.learn(&exp, &mut SplitMix64::new(3), &mut metrics.clone())).unwrap_err().to_string();
+    assert!(err.contains("ppo.ptx_coef") && err.contains("no reference responses"), "{err}");
 }

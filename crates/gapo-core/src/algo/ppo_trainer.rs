@@ -278,13 +278,24 @@ impl PpoLearner {
         let [b, n] = exp.action_mask.dims();
         let device = exp.ids.device();
         let references = self.references.take().filter(|_| c.ptx_coef > 0.0);
-        if let Some(r) = &references
-            && r.rows() != b
-        {
-            return Err(GapoError::Config {
-                field: "ppo.ptx_coef".into(),
-                message: format!("the rollout has {b} rows but {} reference responses were given", r.rows()),
-            });
+        match &references {
+            // Without this, a caller that forgot the references would get plain PPO and a config that says ptx.
+            None if c.ptx_coef > 0.0 => {
+                return Err(GapoError::Config {
+                    field: "ppo.ptx_coef".into(),
+                    message: format!(
+                        "is {} but no reference responses were set for this rollout (PpoLearner::references)",
+                        c.ptx_coef
+                    ),
+                });
+            }
+            Some(r) if r.rows() != b => {
+                return Err(GapoError::Config {
+                    field: "ppo.ptx_coef".into(),
+                    message: format!("the rollout has {b} rows but {} reference responses were given", r.rows()),
+                });
+            }
+            _ => {}
         }
         let mut sums: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
         let mut add = |k: &'static str, v: f64| {

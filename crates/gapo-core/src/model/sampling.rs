@@ -117,6 +117,10 @@ pub fn generate(
     let logits = model.forward_cached(prompt_ids, positions, prompt_mask, &mut cache); // [B, P, V]
     let v = logits.dims()[2];
     let mut last = logits.narrow(1, p - 1, 1).reshape([b, v]);
+    // An EOS id outside the vocabulary is never sampled (`gapo bench` passes one so that every row runs its
+    // full length): no comparison then. The GPU backends' int tensors are 32-bit, and a scalar that does not
+    // fit, such as u32::MAX, panics inside burn instead of comparing unequal.
+    let eos_in_vocab = (eos_id as usize) < v;
     let mut alive = Tensor::<2>::ones([b, 1], &device); // 1 until a row has emitted EOS
     let mut tokens = Vec::with_capacity(max_new);
     let mut masks = Vec::with_capacity(max_new);
@@ -127,7 +131,9 @@ pub fn generate(
         let token = sampled.clone() * alive_int.clone() + (alive_int.neg().add_scalar(1)).mul_scalar(pad_id as i64);
         tokens.push(token.clone());
         masks.push(alive.clone());
-        alive = alive * token.clone().not_equal_elem(eos_id as i64).float();
+        if eos_in_vocab {
+            alive = alive * token.clone().not_equal_elem(eos_id as i64).float();
+        }
         if step + 1 == max_new {
             break;
         }
