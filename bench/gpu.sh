@@ -16,8 +16,9 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | 
 nproc | sed 's/^/cpu cores: /' | tee -a "$out/gpu.txt"
 
 # cudarc opens libnvrtc.so.<major> by name: put every folder holding one on the loader's path.
+# Not the toolkit's stubs/ folder: its libcuda.so is a stub that answers CUDA_ERROR_STUB_LIBRARY.
 nvrtc_dirs=$(find / -xdev \( -path /proc -o -path /sys \) -prune -o -name 'libnvrtc.so*' -print 2>/dev/null |
-  xargs -r -n1 dirname | sort -u | paste -sd:)
+  grep -v /stubs/ | xargs -r -n1 dirname | sort -u | paste -sd:)
 echo "nvrtc in: $nvrtc_dirs" | tee -a "$out/gpu.txt"
 export LD_LIBRARY_PATH="${nvrtc_dirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
@@ -52,7 +53,7 @@ run_part() { # name, limit in seconds, command...
 }
 
 "$bin" --device cuda env 2>&1 | tee -a "$out/gpu.txt"
-run_part bench-cuda 180 "$bin" --device cuda bench --warmup 5 --iters 20 --json "$out/bench-cuda.json"
-run_part bench-wgpu 180 "$bin" --device wgpu bench --warmup 5 --iters 20 --json "$out/bench-wgpu.json"
-run_part twin-cuda 120 python3 bench/twin.py --device cuda --warmup 5 --iters 20 --json "$out/twin-cuda.json"
-run_part quick-cuda 150 "$bin" --device cuda run --config quick --out "$out/quick-cuda-run"
+run_part bench-cuda 120 "$bin" --device cuda bench --warmup 5 --iters 20 --json "$out/bench-cuda.json"
+run_part bench-wgpu 120 "$bin" --device wgpu bench --warmup 5 --iters 20 --json "$out/bench-wgpu.json"
+run_part twin-cuda 90 python3 bench/twin.py --device cuda --warmup 5 --iters 20 --json "$out/twin-cuda.json"
+run_part quick-cuda 100 "$bin" --device cuda run --config quick --out "$out/quick-cuda-run"
