@@ -92,7 +92,8 @@ fn not_compiled(choice: BackendChoice) -> GapoError {
 
 /// The burn device for a backend choice (native; synchronous). For `webgpu` use [`init_webgpu`].
 ///
-/// Native wgpu and CUDA devices are created lazily by burn; the first tensor operation talks to the driver.
+/// Native wgpu and CUDA devices are created lazily by burn; [`probe`] runs one operation on them first, so a
+/// missing driver is an error here rather than a panic later.
 pub fn device_for(choice: BackendChoice) -> Result<Device> {
     if !choice.compiled() {
         return Err(not_compiled(choice));
@@ -101,11 +102,42 @@ pub fn device_for(choice: BackendChoice) -> Result<Device> {
         #[cfg(feature = "flex")]
         BackendChoice::Cpu => Ok(Device::flex()),
         #[cfg(all(feature = "wgpu", not(target_family = "wasm")))]
-        BackendChoice::Wgpu => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
+        BackendChoice::Wgpu => probe(choice, Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
         #[cfg(feature = "cuda")]
-        BackendChoice::Cuda => Ok(Device::cuda(0)),
+        BackendChoice::Cuda => probe(choice, Device::cuda(0)),
         _ => Err(not_compiled(choice)),
     }
+}
+
+/// burn creates native GPU devices lazily: a missing driver, NVRTC or adapter shows up as a panic on burn's
+/// device thread at the first tensor operation (then another on ours). One tiny operation runs here, with
+/// the panic caught and its message kept, so the user gets an error that names the device and the cause.
+#[cfg(all(any(feature = "wgpu", feature = "cuda"), not(target_family = "wasm")))]
+fn probe(choice: BackendChoice, device: Device) -> Result<Device> {
+    use std::sync::{Arc, Mutex};
+    let first_panic = Arc::new(Mutex::new(None::<String>));
+    let slot = first_panic.clone();
+    let previous_hook = std::panic::take_hook();
+    // The first message is burn's device thread's, which says what is missing; ours only says it stopped.
+    std::panic::set_hook(Box::new(move |info| {
+        let mut first = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if first.is_none() {
+            *first = Some(info.payload_as_str().unwrap_or("a panic without a message").to_string());
+        }
+    }));
+    let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        burn::tensor::Tensor::<1>::zeros([1], &device).into_data()
+    }))
+    .is_ok();
+    std::panic::set_hook(previous_hook);
+    if answered {
+        return Ok(device);
+    }
+    let cause = first_panic.lock().unwrap_or_else(|e| e.into_inner()).take();
+    Err(GapoError::Device {
+        device: choice.name().into(),
+        message: format!("it could not be started: {}", cause.unwrap_or_else(|| "no answer from the device".into())),
+    })
 }
 
 /// Initialise the browser's WebGPU device (async: wasm cannot block on the adapter request).
