@@ -131,6 +131,9 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--json")
+    ap.add_argument("--head-on-read-positions", action="store_true",
+                    help="project only the positions a step reads (as `gapo bench` does since the tenth "
+                         "session) instead of every position then slicing the logits (as TRL does)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     # Every tensor and module below is made on this device (torch >= 2.0).
@@ -146,8 +149,14 @@ def main():
     opt = torch.optim.AdamW(gen.parameters(), lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
     ids = torch.randint(5, V, (B, T))
 
+    def logits_at(model, x, start, stop):
+        # [B, stop - start, V]: the output projection of positions start..stop.
+        if a.head_on_read_positions:
+            return model.hidden(x)[:, start:stop] @ model.tok.weight.T
+        return model(x)[:, start:stop]
+
     def sft():
-        logits = gen(ids)[:, :-1]
+        logits = logits_at(gen, ids, 0, T - 1)
         loss = F.cross_entropy(logits.reshape(-1, V), ids[:, 1:].reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -160,12 +169,12 @@ def main():
     a_opt = torch.optim.AdamW(gen.parameters(), lr=1e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.0)
     c_opt = torch.optim.AdamW(critic.parameters(), lr=1e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.0)
     with torch.no_grad():
-        old_logp = torch.log_softmax(gen(ids)[:, P - 1:-1], -1).gather(2, ids[:, P:, None]).squeeze(2)
+        old_logp = torch.log_softmax(logits_at(gen, ids, P - 1, T - 1), -1).gather(2, ids[:, P:, None]).squeeze(2)
     adv, ret = torch.randn(B, N), torch.randn(B, N)
     old_v = torch.zeros(B, N)
 
     def ppo():
-        logp = torch.log_softmax(gen(ids)[:, P - 1:-1], -1).gather(2, ids[:, P:, None]).squeeze(2)
+        logp = torch.log_softmax(logits_at(gen, ids, P - 1, T - 1), -1).gather(2, ids[:, P:, None]).squeeze(2)
         ratio = (logp - old_logp).exp()
         pl = -torch.min(ratio * adv, ratio.clamp(0.8, 1.2) * adv).mean()
         a_opt.zero_grad(set_to_none=True)

@@ -233,7 +233,17 @@ impl FlexTensor {
     pub fn empty(shape: Shape, dtype: DType) -> Self {
         let num_elements = shape.num_elements();
         let elem_size = dtype_size(dtype);
-        let bytes = Bytes::from_bytes_vec(alloc::vec![0u8; num_elements * elem_size]);
+        // gapo-playground patch: allocate with the element's alignment. Upstream allocated a `Vec<u8>`,
+        // whose alignment (1) is below what `Bytes::from_bytes_vec` enforces (16), so every new tensor
+        // (every matmul output among them) was allocated, zeroed and then copied whole into a second
+        // allocation: 7% of `gapo bench`'s time in memmove (perf, tenth session). `Bytes::from_elems`
+        // keeps the allocation it is given, as it does for every kernel output built from a typed `Vec`.
+        let bytes = match elem_size {
+            8 => Bytes::from_elems(alloc::vec![0u64; num_elements]),
+            4 => Bytes::from_elems(alloc::vec![0u32; num_elements]),
+            2 => Bytes::from_elems(alloc::vec![0u16; num_elements]),
+            _ => Bytes::from_bytes_vec(alloc::vec![0u8; num_elements * elem_size]),
+        };
         let layout = Layout::contiguous(shape);
         Self {
             data: Arc::new(bytes),

@@ -134,7 +134,7 @@ pub fn response_logprobs(
     n: usize,
 ) -> (Tensor<2>, Tensor<3>) {
     let [b, _] = ids.dims();
-    let logits = model.forward(ids.clone(), mask).narrow(1, p - 1, n); // [B, N, V]
+    let logits = model.forward_positions(ids.clone(), mask, p - 1, n); // [B, N, V]
     let logp_all = log_softmax(logits, 2);
     let targets = ids.narrow(1, p, n).reshape([b, n, 1]);
     (logp_all.clone().gather(2, targets).reshape([b, n]), logp_all)

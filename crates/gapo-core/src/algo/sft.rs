@@ -52,8 +52,8 @@ impl ReferenceBatch {
 /// `ids`, `mask`: `[B, T]`.
 pub fn next_token_logprobs(model: &impl CausalLm, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<2> {
     let [b, t] = ids.dims();
-    let logits = model.forward(ids.clone(), mask); // [B, T, V]
-    let logp = log_softmax(logits.narrow(1, 0, t - 1), 2); // [B, T-1, V]
+    let logits = model.forward_positions(ids.clone(), mask, 0, t - 1); // [B, T-1, V]
+    let logp = log_softmax(logits, 2); // [B, T-1, V]
     logp.gather(2, ids.narrow(1, 1, t - 1).reshape([b, t - 1, 1])).reshape([b, t - 1])
 }
 

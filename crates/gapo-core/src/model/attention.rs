@@ -5,6 +5,7 @@ use burn::module::Module;
 use burn::nn::{Linear, LinearConfig};
 use burn::tensor::Tensor;
 use burn::tensor::activation::softmax;
+use burn::tensor::module::linear;
 
 #[derive(Config, Debug)]
 pub struct SelfAttentionConfig {
@@ -66,14 +67,22 @@ impl SelfAttention {
         let [b, t, d] = x.dims();
         let h = self.n_heads;
         let dh = d / h;
-        let qkv = self.qkv.forward(x); // [B, T, 3D]
+        // q, k and v each from their columns of the fused weight. Cutting the product `[B, T, 3D]` instead
+        // would cost its backward, for each of the three cuts, a zero-filled `[B, T, 3D]` gradient and a sum
+        // of the three; cutting the weight costs that on `[D, 3D]` only.
+        let weight = self.qkv.weight.val(); // [D, 3D]
+        let qkv_bias = self.qkv.bias.as_ref().map(|b| b.val()); // [3D]
         let split = |i: usize| {
-            qkv.clone()
-                .narrow(2, i * d, d) // [B, T, D]
+            let w = weight.clone().narrow(1, i * d, d); // [D, D]
+            let b_i = qkv_bias.clone().map(|b_all| b_all.narrow(0, i * d, d)); // [D]
+            linear(x.clone(), w, b_i) // [B, T, D]
                 .reshape([b, t, h, dh])
                 .swap_dims(1, 2) // [B, H, T, Dh]
         };
-        let (q, mut k, mut v) = (split(0), split(1), split(2));
+        // q scaled by 1/√Dh before the product rather than the [B, H, T, S] scores after it: S/Dh times
+        // fewer elements to scale, forward and backward.
+        let q = split(0).div_scalar((dh as f64).sqrt()); // [B, H, T, Dh]
+        let (mut k, mut v) = (split(1), split(2));
         if let Some(slot) = cache {
             if let Some(past) = slot.take() {
                 k = Tensor::cat(vec![past.k, k], 2); // [B, H, S, Dh]
@@ -81,7 +90,7 @@ impl SelfAttention {
             }
             *slot = Some(LayerKv { k: k.clone(), v: v.clone() });
         }
-        let scores = q.matmul(k.swap_dims(2, 3)).div_scalar((dh as f64).sqrt()) + bias; // [B, H, T, S]
+        let scores = q.matmul(k.swap_dims(2, 3)) + bias; // [B, H, T, S]
         let weights = softmax(scores, 3);
         let context = weights.matmul(v); // [B, H, T, Dh]
         let context = context.swap_dims(1, 2).reshape([b, t, d]); // [B, T, D]

@@ -44,6 +44,13 @@ pub trait CausalLm {
         self.logits(self.hidden(ids, mask))
     }
 
+    /// Next-token logits at positions `start..start + len` only: `[B, len, V]`. The hidden states are cut
+    /// before the output projection, so positions nobody reads cost no projection, no `[B, T, V]` copy and
+    /// no `[B, T, V]` gradient (PPO reads 32 of 128 positions).
+    fn forward_positions(&self, ids: Tensor<2, Int>, mask: Tensor<2>, start: usize, len: usize) -> Tensor<3> {
+        self.logits(self.hidden(ids, mask).narrow(1, start, len))
+    }
+
     /// One decoding step over `T_new` new tokens, reading and extending `cache`.
     /// `ids`, `positions`: `[B, T_new]`; `key_mask`: `[B, cache.len + T_new]` over every key so far.
     /// Returns logits `[B, T_new, V]`.

@@ -168,6 +168,11 @@ impl ActivationOps<Flex> for Flex {
     fn softmax(tensor: FloatTensor<Flex>, dim: usize) -> FloatTensor<Flex> {
         softmax(tensor, dim)
     }
+
+    // gapo-playground patch: a fused log-softmax (upstream falls back to the five-op decomposition).
+    fn log_softmax(tensor: FloatTensor<Flex>, dim: usize) -> FloatTensor<Flex> {
+        log_softmax(tensor, dim)
+    }
 }
 
 #[inline]
@@ -411,6 +416,88 @@ fn softmax_row_f32_simd<S: macerator::Simd>(input: &[f32], output: &mut [f32]) {
     }
     for x in &mut output[i..] {
         *x *= inv;
+    }
+}
+
+// ============================================================================
+// Fused log-softmax (gapo-playground patch)
+// ============================================================================
+//
+// `(x − max) − ln Σ exp(x − max)` per row, the decomposition's formula in one sweep (max, exp+sum, shift)
+// for contiguous f32 rows along the last dimension; every other case runs the decomposition itself.
+
+/// Log-softmax along `dim`.
+pub fn log_softmax(tensor: FloatTensor<Flex>, dim: usize) -> FloatTensor<Flex> {
+    let rank = tensor.shape().num_dims();
+    assert!(dim < rank, "log_softmax dim {} out of range for rank {}", dim, rank);
+    let last = tensor.shape()[rank - 1];
+    if dim != rank - 1 || tensor.dtype() != DType::F32 || last == 0 {
+        let max = Flex::float_max_dim(tensor.clone(), dim);
+        let shifted = Flex::float_sub(tensor, max);
+        let log_sum_exp = Flex::float_log(Flex::float_sum_dim(Flex::float_exp(shifted.clone()), dim));
+        return Flex::float_sub(shifted, log_sum_exp);
+    }
+    let tensor = tensor.to_contiguous();
+    let shape = tensor.layout().shape().clone();
+    let input: &[f32] = tensor.storage();
+    let mut output: Vec<f32> = vec![0.0; input.len()];
+    #[cfg(feature = "rayon")]
+    {
+        use rayon::prelude::*;
+        const ROWS_PER_TASK: usize = 64;
+        let chunk_elems = ROWS_PER_TASK * last;
+        output
+            .par_chunks_mut(chunk_elems)
+            .zip(input.par_chunks(chunk_elems))
+            .for_each(|(o, i)| log_softmax_rows_f32(i, o, last));
+    }
+    #[cfg(not(feature = "rayon"))]
+    log_softmax_rows_f32(input, &mut output, last);
+    FlexTensor::new(Bytes::from_elems(output), Layout::contiguous(shape), DType::F32)
+}
+
+fn log_softmax_rows_f32(input: &[f32], output: &mut [f32], row_len: usize) {
+    assert_eq!(input.len(), output.len());
+    assert_eq!(input.len() % row_len, 0);
+    for (in_row, out_row) in input.chunks_exact(row_len).zip(output.chunks_exact_mut(row_len)) {
+        log_softmax_row_f32(in_row, out_row);
+    }
+}
+
+/// One row. The max and the sum run in eight independent lanes (a loop LLVM vectorises; a single
+/// running `sum +=` would not), the exp is the branch-free `exp_f32`.
+#[inline(always)]
+fn log_softmax_row_f32(input: &[f32], output: &mut [f32]) {
+    const LANES: usize = 8;
+    let mut max_lanes = [f32::NEG_INFINITY; LANES];
+    let chunks = input.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (m, &x) in max_lanes.iter_mut().zip(chunk) {
+            *m = if x > *m { x } else { *m };
+        }
+    }
+    let mut max_val = max_lanes.iter().fold(f32::NEG_INFINITY, |a, &b| if b > a { b } else { a });
+    for &x in tail {
+        if x > max_val {
+            max_val = x;
+        }
+    }
+    for (o, &x) in output.iter_mut().zip(input) {
+        *o = crate::ops::unary::exp_f32(x - max_val);
+    }
+    let mut sum_lanes = [0.0f32; LANES];
+    let chunks = output.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (s, &e) in sum_lanes.iter_mut().zip(chunk) {
+            *s += e;
+        }
+    }
+    let sum: f32 = sum_lanes.iter().sum::<f32>() + tail.iter().sum::<f32>();
+    let log_sum = sum.ln();
+    for (o, &x) in output.iter_mut().zip(input) {
+        *o = (x - max_val) - log_sum;
     }
 }
 
