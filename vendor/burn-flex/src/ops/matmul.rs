@@ -261,17 +261,14 @@ fn matmul_2d_strided<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTen
     let rhs_ptr = unsafe { rhs_data.as_ptr().add(rhs.layout().start_offset()) };
 
     let out_shape = Shape::from(vec![m, n]);
-    let mut output = FlexTensor::empty(out_shape, T::dtype());
-    let out_data: &mut [T] = output.storage_mut();
-
     let parallelism = get_parallelism(m, n, k);
 
-    unsafe {
+    gemm_output::<T>(out_shape, k, |out_ptr| unsafe {
         gemm_call(
             m,
             n,
             k,
-            out_data.as_mut_ptr(),
+            out_ptr,
             1,
             n as isize,
             lhs_ptr,
@@ -282,9 +279,25 @@ fn matmul_2d_strided<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTen
             rhs_row_stride,
             parallelism,
         );
-    }
+    })
+}
 
-    output
+/// gapo-playground patch: the output of a gemm call, which writes every element without reading any
+/// (`read_dst = false` in `gemm_call`), so it is not zeroed first. Upstream zeroed it (`FlexTensor::empty`):
+/// 7% of `gapo bench`'s time in memset (perf, tenth session). `write` gets the buffer as a raw pointer only
+/// (no reference to uninitialised memory is formed) and must write all `shape.num_elements()` elements;
+/// with `k = 0` (a sum of nothing) or no elements, the zeros are built instead and `write` is not called.
+fn gemm_output<T: GemmScalar>(shape: Shape, k: usize, write: impl FnOnce(*mut T)) -> FlexTensor {
+    let len = shape.num_elements();
+    if k == 0 || len == 0 {
+        return FlexTensor::empty(shape, T::dtype());
+    }
+    let mut buffer: Vec<T> = Vec::with_capacity(len);
+    write(buffer.as_mut_ptr());
+    // SAFETY: `write` initialised all `len` elements (gemm with read_dst = false writes the whole m × n
+    // output, or every batch's, for k > 0), and the capacity is `len`.
+    unsafe { buffer.set_len(len) };
+    FlexTensor::new(Bytes::from_elems(buffer), Layout::contiguous(shape), T::dtype())
 }
 
 /// Strided gemm call for one matrix. Wraps `gemm::gemm` with GemmScalar zero/one.
@@ -364,13 +377,10 @@ fn matmul_batched_gemm<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexT
     out_dims.push(n);
     let out_shape = Shape::from(out_dims);
 
-    let mut output = FlexTensor::empty(out_shape, T::dtype());
-
     let lhs_data: &[T] = lhs.storage();
     let rhs_data: &[T] = rhs.storage();
     let lhs_start = lhs.layout().start_offset() as isize;
     let rhs_start = rhs.layout().start_offset() as isize;
-    let out_data: &mut [T] = output.storage_mut();
 
     let per_matrix_ops = m.saturating_mul(n).saturating_mul(k);
 
@@ -401,49 +411,45 @@ fn matmul_batched_gemm<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexT
     // 1. Large matrices: let gemm parallelize internally
     // 2. Small matrices, large batch: parallelize batch loop
     // 3. Small total work: single-threaded
-    #[cfg(feature = "rayon")]
-    {
-        let total_ops = batch_size.saturating_mul(per_matrix_ops);
-        let prefer_batch_parallel = batch_size >= 4 && total_ops >= BATCH_PARALLEL_THRESHOLD;
+    // gapo-playground patch: batch b's output starts at `out + b * out_matrix_size` of an uninitialised
+    // buffer that every batch's gemm fills (`gemm_output`); pointer arithmetic, not slices, so no reference
+    // to uninitialised memory is formed. The rayon branch passes the address as a usize (raw pointers are
+    // not Send); the batches write disjoint ranges.
+    gemm_output::<T>(out_shape, k, |out: *mut T| {
+        let at = |b: usize| unsafe { out.add(b * out_matrix_size) };
+        #[cfg(feature = "rayon")]
+        {
+            let total_ops = batch_size.saturating_mul(per_matrix_ops);
+            let prefer_batch_parallel = batch_size >= 4 && total_ops >= BATCH_PARALLEL_THRESHOLD;
 
-        if per_matrix_ops >= PARALLEL_THRESHOLD && !prefer_batch_parallel {
-            let parallelism = gemm::Parallelism::Rayon(0);
-            for b in 0..batch_size {
-                run_one(out_data[b * out_matrix_size..].as_mut_ptr(), b, parallelism);
-            }
-        } else if total_ops >= BATCH_PARALLEL_THRESHOLD && batch_size > 1 {
-            use rayon::prelude::*;
+            if per_matrix_ops >= PARALLEL_THRESHOLD && !prefer_batch_parallel {
+                let parallelism = gemm::Parallelism::Rayon(0);
+                for b in 0..batch_size {
+                    run_one(at(b), b, parallelism);
+                }
+            } else if total_ops >= BATCH_PARALLEL_THRESHOLD && batch_size > 1 {
+                use rayon::prelude::*;
 
-            out_data
-                .par_chunks_mut(out_matrix_size)
-                .enumerate()
-                .for_each(|(b, out_chunk)| {
-                    run_one(out_chunk.as_mut_ptr(), b, gemm::Parallelism::None);
+                let base = out as usize;
+                (0..batch_size).into_par_iter().for_each(|b| {
+                    let ptr = (base as *mut T).wrapping_add(b * out_matrix_size);
+                    run_one(ptr, b, gemm::Parallelism::None);
                 });
-        } else {
-            for b in 0..batch_size {
-                run_one(
-                    out_data[b * out_matrix_size..].as_mut_ptr(),
-                    b,
-                    gemm::Parallelism::None,
-                );
+            } else {
+                for b in 0..batch_size {
+                    run_one(at(b), b, gemm::Parallelism::None);
+                }
             }
         }
-    }
 
-    #[cfg(not(feature = "rayon"))]
-    {
-        let _ = per_matrix_ops;
-        for b in 0..batch_size {
-            run_one(
-                out_data[b * out_matrix_size..].as_mut_ptr(),
-                b,
-                gemm::Parallelism::None,
-            );
+        #[cfg(not(feature = "rayon"))]
+        {
+            let _ = per_matrix_ops;
+            for b in 0..batch_size {
+                run_one(at(b), b, gemm::Parallelism::None);
+            }
         }
-    }
-
-    output
+    })
 }
 
 // ============================================================================
