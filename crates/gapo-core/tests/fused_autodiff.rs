@@ -48,6 +48,18 @@ fn softmax_row(x: &[f64]) -> Vec<f64> {
     e.iter().map(|v| v / s).collect()
 }
 
+/// Softmax along rows of `len` and its vector-Jacobian product with `ws`, `dx = y ⊙ (w − Σ w ⊙ y)`, in f64.
+fn softmax_reference(xs: &[f32], ws: &[f32], len: usize) -> (Vec<f64>, Vec<f64>) {
+    let (mut y, mut dx) = (vec![], vec![]);
+    for (x_row, w_row) in rows(xs, len).iter().zip(rows(ws, len)) {
+        let p = softmax_row(x_row);
+        let dot: f64 = p.iter().zip(&w_row).map(|(p, w)| p * w).sum();
+        dx.extend(p.iter().zip(&w_row).map(|(p, w)| p * (w - dot)));
+        y.extend(p);
+    }
+    (y, dx)
+}
+
 // Row lengths around the eight-lane loops (7, 8, 9) and the shapes the models use (128 keys, a 1024-token
 // vocabulary); the last is long enough that the flex kernels run several rayon tasks.
 const SHAPES: [(usize, usize); 4] = [(3, 7), (5, 9), (4, 8), (130, 128)];
@@ -61,13 +73,7 @@ fn softmax_value_and_gradient_match_float64() {
         let x = tensor(&xs, [n_rows, len], &device).require_grad();
         let y = softmax(x.clone(), 1);
         let grads = (y.clone() * tensor(&ws, [n_rows, len], &device)).sum().backward();
-        let (mut want_y, mut want_dx) = (vec![], vec![]);
-        for (x_row, w_row) in rows(&xs, len).iter().zip(rows(&ws, len)) {
-            let p = softmax_row(x_row);
-            let dot: f64 = p.iter().zip(&w_row).map(|(p, w)| p * w).sum();
-            want_dx.extend(p.iter().zip(&w_row).map(|(p, w)| p * (w - dot)));
-            want_y.extend(p);
-        }
+        let (want_y, want_dx) = softmax_reference(&xs, &ws, len);
         assert_close(&format!("softmax {n_rows}x{len}"), &read(y), &want_y, 1e-6);
         assert_close(&format!("d softmax {n_rows}x{len}"), &read(x.grad(&grads).unwrap()), &want_dx, 1e-5);
     }
@@ -87,13 +93,7 @@ fn softmax_along_a_middle_dimension_and_with_masked_keys() {
     let x = tensor(&xs, [1, 2, 6, 6], &device).require_grad();
     let y = softmax(x.clone(), 3);
     let grads = (y.clone() * tensor(&ws, [1, 2, 6, 6], &device)).sum().backward();
-    let (mut want_y, mut want_dx) = (vec![], vec![]);
-    for (x_row, w_row) in rows(&xs, 6).iter().zip(rows(&ws, 6)) {
-        let p = softmax_row(x_row);
-        let dot: f64 = p.iter().zip(&w_row).map(|(p, w)| p * w).sum();
-        want_dx.extend(p.iter().zip(&w_row).map(|(p, w)| p * (w - dot)));
-        want_y.extend(p);
-    }
+    let (want_y, want_dx) = softmax_reference(&xs, &ws, 6);
     let got_y = read(y);
     assert_close("masked softmax", &got_y, &want_y, 1e-6);
     assert!(got_y.iter().zip(&xs).all(|(y, x)| *x != f32::NEG_INFINITY || *y == 0.0), "masked keys get 0");
