@@ -53,8 +53,8 @@ pub trait CausalLm {
 
     /// One decoding step over `T_new` new tokens, reading and extending `cache`.
     /// `ids`, `positions`: `[B, T_new]`; `key_mask`: `[B, cache.len + T_new]` over every key so far.
-    /// Returns logits `[B, T_new, V]`.
-    fn forward_cached(
+    /// Returns the final hidden states `[B, T_new, D]` (project the ones you read with [`CausalLm::logits`]).
+    fn hidden_cached(
         &self,
         ids: Tensor<2, Int>,
         positions: Tensor<2, Int>,
@@ -68,7 +68,18 @@ pub trait CausalLm {
         let bias = key_padding_bias(key_mask) + causal_bias(t, cache.len, &ids.device()); // [B, 1, T, S]
         let h = self.run_layers(ids, positions, bias, Some(cache));
         cache.len += t;
-        self.logits(h)
+        h
+    }
+
+    /// [`CausalLm::hidden_cached`] followed by the output projection. Returns logits `[B, T_new, V]`.
+    fn forward_cached(
+        &self,
+        ids: Tensor<2, Int>,
+        positions: Tensor<2, Int>,
+        key_mask: Tensor<2>,
+        cache: &mut KvCache,
+    ) -> Tensor<3> {
+        self.logits(self.hidden_cached(ids, positions, key_mask, cache))
     }
 
     /// Checks a batch against the model's limits before a forward pass.

@@ -114,9 +114,12 @@ pub fn generate(
     let positions = positions_from_mask(prompt_mask.clone());
     let mut next_pos = positions.clone().narrow(1, p - 1, 1); // [B, 1]: position of the last prompt token
     let mut key_mask = prompt_mask.clone();
-    let logits = model.forward_cached(prompt_ids, positions, prompt_mask, &mut cache); // [B, P, V]
+    // The prefill fills the cache at every prompt position but only the last one's logits are read, so the
+    // hidden states are cut before the output projection (no `[B, P, V]` product for P - 1 unread rows).
+    let hidden = model.hidden_cached(prompt_ids, positions, prompt_mask, &mut cache); // [B, P, D]
+    let logits = model.logits(hidden.narrow(1, p - 1, 1)); // [B, 1, V]
     let v = logits.dims()[2];
-    let mut last = logits.narrow(1, p - 1, 1).reshape([b, v]);
+    let mut last = logits.reshape([b, v]);
     // An EOS id outside the vocabulary is never sampled (`gapo bench` passes one so that every row runs its
     // full length): no comparison then. The GPU backends' int tensors are 32-bit, and a scalar that does not
     // fit, such as u32::MAX, panics inside burn instead of comparing unequal.
