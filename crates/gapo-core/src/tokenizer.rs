@@ -5,9 +5,9 @@
 
 use crate::error::{GapoError, Result};
 use tokenizers::models::bpe::{BPE, BpeTrainerBuilder};
-use tokenizers::models::{ModelWrapper, TrainerWrapper};
 use tokenizers::pre_tokenizers::byte_level::ByteLevel;
 use tokenizers::{AddedToken, Tokenizer};
+use tokenizers::{DecoderWrapper, NormalizerWrapper, PostProcessorWrapper, PreTokenizerWrapper, TokenizerImpl};
 
 /// Special tokens, in id order (the trainer gives them ids 0..5).
 pub const PAD: &str = "[PAD]";
@@ -70,19 +70,24 @@ impl GapoTokenizer {
         if corpus.is_empty() {
             return Err(err("the corpus is empty".into()));
         }
-        let mut tokenizer = Tokenizer::new(ModelWrapper::BPE(BPE::default()));
-        tokenizer.with_pre_tokenizer(Some(ByteLevel::new(false, true, true)));
-        tokenizer.with_decoder(Some(ByteLevel::new(false, true, true)));
-        let mut trainer: TrainerWrapper = BpeTrainerBuilder::new()
+        // Trained as a `TokenizerImpl<BPE, ..>` with the BPE trainer itself rather than through the
+        // `TrainerWrapper` enum, which would link every trainer (Unigram with its suffix arrays, WordPiece,
+        // WordLevel) into the page's wasm for nothing (README, "Size"). Same training, same result.
+        let mut bpe =
+            TokenizerImpl::<BPE, NormalizerWrapper, PreTokenizerWrapper, PostProcessorWrapper, DecoderWrapper>::new(
+                BPE::default(),
+            );
+        bpe.with_pre_tokenizer(Some(ByteLevel::new(false, true, true)));
+        bpe.with_decoder(Some(ByteLevel::new(false, true, true)));
+        let mut trainer = BpeTrainerBuilder::new()
             .vocab_size(vocab_size)
             .min_frequency(2)
             .show_progress(false)
             .special_tokens(SPECIAL_TOKENS.iter().map(|t| AddedToken::from(*t, true)).collect())
             .initial_alphabet(ByteLevel::alphabet().into_iter().collect())
-            .build()
-            .into();
-        tokenizer.train(&mut trainer, corpus.iter().map(|s| s.as_ref().to_string())).map_err(|e| err(e.to_string()))?;
-        Self::wrap(tokenizer, "trained")
+            .build();
+        bpe.train(&mut trainer, corpus.iter().map(|s| s.as_ref().to_string())).map_err(|e| err(e.to_string()))?;
+        Self::wrap(Tokenizer::from(bpe), "trained")
     }
 
     /// Loads a `tokenizer.json`; `source_name` (a path, say) is quoted in errors.
@@ -199,6 +204,7 @@ impl GapoTokenizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokenizers::models::ModelWrapper;
 
     fn corpus() -> Vec<String> {
         let colours = ["red", "blue", "green", "amber", "ivory"];
