@@ -5,8 +5,9 @@
 
 Needs the function names (the `name` section), so measure a build with `strip = false`, for example
 `CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --target wasm32-unknown-unknown -p gapo-web --profile
-wasm-release`, then `wasm-bindgen` as .ci/browser runs it. The "shipped" line drops every custom section
-(names, producers), which is what `strip = true` leaves out, and gzips at level 9 like the README's table.
+wasm-release`, then `wasm-bindgen` as .ci/browser runs it. The first line's "without custom sections" drops
+every custom section (names, producers), which is what `strip = true` leaves out, and measures it with
+`gzip -9` like the README's table.
 A function is counted under the first path segment of its name, so generic code lands under the crate that
 defines the generic function, not the one that instantiates it: the split is rough.
 """
@@ -61,6 +62,15 @@ def function_names(buf, start, end):
     return names
 
 
+def skip_limits(buf, pos):
+    """Past a table's or a memory's limits: flags, minimum, and the maximum when flag bit 0 says so."""
+    flags, pos = leb(buf, pos)
+    _, pos = leb(buf, pos)
+    if flags & 1:
+        _, pos = leb(buf, pos)
+    return pos
+
+
 def imported_functions(buf, start):
     count, pos = leb(buf, start)
     funcs = 0
@@ -74,16 +84,9 @@ def imported_functions(buf, start):
             _, pos = leb(buf, pos)
             funcs += 1
         elif kind == 1:  # table: reftype, limits
-            pos += 1
-            flags, pos = leb(buf, pos + 0)
-            _, pos = leb(buf, pos)
-            if flags & 1:
-                _, pos = leb(buf, pos)
+            pos = skip_limits(buf, pos + 1)
         elif kind == 2:  # memory: limits
-            flags, pos = leb(buf, pos)
-            _, pos = leb(buf, pos)
-            if flags & 1:
-                _, pos = leb(buf, pos)
+            pos = skip_limits(buf, pos)
         elif kind == 3:  # global: type, mutability
             pos += 2
         elif kind == 4:  # tag
