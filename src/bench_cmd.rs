@@ -37,9 +37,29 @@ pub struct BenchArgs {
     /// Skip the whole-stage measurement (it builds a task and a tokenizer first).
     #[arg(long)]
     pub no_stage: bool,
+    /// Time only these steps (comma-separated: sft, ppo, disc, sample, stage), e.g. to profile one alone.
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub only: Vec<BenchStep>,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     pub json: Option<std::path::PathBuf>,
+}
+
+/// The steps `gapo bench` times, in the order it times them.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchStep {
+    Sft,
+    Ppo,
+    Disc,
+    Sample,
+    Stage,
+}
+
+impl BenchArgs {
+    /// Whether this step is timed: every step unless `--only` names some (`--no-stage` drops the stage).
+    fn runs(&self, step: BenchStep) -> bool {
+        (self.only.is_empty() || self.only.contains(&step)) && !(step == BenchStep::Stage && self.no_stage)
+    }
 }
 
 const BATCH: usize = 16;
@@ -118,13 +138,15 @@ pub fn run(args: BenchArgs, choice: BackendChoice, seed: u64) -> Result<()> {
     let mut optim = AdamWConfig::new().with_epsilon(1e-8).with_weight_decay(0.0).init();
     let ids = random_ids(&mut rng, BATCH, seq, vocab, &train_device);
     let ones = Tensor::<2>::ones([BATCH, seq], &train_device);
-    rows.push(time("sft step (fwd+bwd+AdamW)", BATCH * seq, &args, || {
-        let loss = sft_loss(&generator, ids.clone(), ones.clone(), ones.clone());
-        let grads = GradientsParams::from_grads(loss.backward(), &generator);
-        generator = optim.step(1e-4, generator.clone(), grads);
-        block_on(scalar(generator.tok_emb.weight.val().narrow(0, 0, 1).sum()))?;
-        Ok(())
-    })?);
+    if args.runs(BenchStep::Sft) {
+        rows.push(time("sft step (fwd+bwd+AdamW)", BATCH * seq, &args, || {
+            let loss = sft_loss(&generator, ids.clone(), ones.clone(), ones.clone());
+            let grads = GradientsParams::from_grads(loss.backward(), &generator);
+            generator = optim.step(1e-4, generator.clone(), grads);
+            block_on(scalar(generator.tok_emb.weight.val().narrow(0, 0, 1).sum()))?;
+            Ok(())
+        })?);
+    }
 
     // PPO: one minibatch update of policy and critic on a [16, 96 + 32] experience.
     let ppo = PpoConfig { epochs: 1, minibatch: BATCH, ..PpoConfig::default() };
@@ -151,10 +173,12 @@ pub fn run(args: BenchArgs, choice: BackendChoice, seed: u64) -> Result<()> {
     };
     let mut metrics = Default::default();
     let mut ppo_rng = SplitMix64::new(seed);
-    rows.push(time("ppo update (policy + critic)", BATCH * seq, &args, || {
-        block_on(learner.learn(&exp, &mut ppo_rng, &mut metrics)).context("ppo update")?;
-        Ok(())
-    })?);
+    if args.runs(BenchStep::Ppo) {
+        rows.push(time("ppo update (policy + critic)", BATCH * seq, &args, || {
+            block_on(learner.learn(&exp, &mut ppo_rng, &mut metrics)).context("ppo update")?;
+            Ok(())
+        })?);
+    }
 
     // Discriminator: BCE forward, backward and Adam over [16, 128] pairs.
     let mut disc = disc_cfg.init(&train_device);
@@ -165,27 +189,31 @@ pub fn run(args: BenchArgs, choice: BackendChoice, seed: u64) -> Result<()> {
     let labels: Vec<f32> = (0..BATCH).map(|i| (i % 2) as f32).collect();
     let labels = Tensor::<1>::from_data(TensorData::new(labels, [BATCH]), &train_device);
     let ones = Tensor::<2>::ones([BATCH, seq], &train_device);
-    rows.push(time("discriminator BCE step", BATCH * seq, &args, || {
-        let loss = bce_loss(disc.forward(ids.clone(), segs.clone(), ones.clone()), labels.clone());
-        let grads = GradientsParams::from_grads(loss.backward(), &disc);
-        disc = d_optim.step(1e-4, disc.clone(), grads);
-        block_on(scalar(disc.tok_emb.weight.val().narrow(0, 0, 1).sum()))?;
-        Ok(())
-    })?);
+    if args.runs(BenchStep::Disc) {
+        rows.push(time("discriminator BCE step", BATCH * seq, &args, || {
+            let loss = bce_loss(disc.forward(ids.clone(), segs.clone(), ones.clone()), labels.clone());
+            let grads = GradientsParams::from_grads(loss.backward(), &disc);
+            disc = d_optim.step(1e-4, disc.clone(), grads);
+            block_on(scalar(disc.tok_emb.weight.val().narrow(0, 0, 1).sum()))?;
+            Ok(())
+        })?);
+    }
 
     // Sampling 32 new tokens for 16 prompts of 96 with the KV cache; one readback at the end.
     let policy = learner.policy.valid();
     let prompts = random_ids(&mut rng, BATCH, PROMPT, vocab, &device);
     let prompt_mask = Tensor::<2>::ones([BATCH, PROMPT], &device);
     let sampling = SamplingConfig::new().with_temperature(1.0);
-    rows.push(time("sample 32 tokens × 16 (KV cache)", BATCH * NEW, &args, || {
-        // EOS id beyond the vocabulary: every row generates all 32 tokens.
-        let r = generate(&policy, prompts.clone(), prompt_mask.clone(), NEW, &sampling, vocab as u32, 0)?;
-        block_on(ints(r.tokens))?;
-        Ok(())
-    })?);
+    if args.runs(BenchStep::Sample) {
+        rows.push(time("sample 32 tokens × 16 (KV cache)", BATCH * NEW, &args, || {
+            // EOS id beyond the vocabulary: every row generates all 32 tokens.
+            let r = generate(&policy, prompts.clone(), prompt_mask.clone(), NEW, &sampling, vocab as u32, 0)?;
+            block_on(ints(r.tokens))?;
+            Ok(())
+        })?);
+    }
 
-    if !args.no_stage {
+    if args.runs(BenchStep::Stage) {
         rows.push(gapo_stage(&args, &device, seed)?);
     }
     if let Some(path) = &args.json {

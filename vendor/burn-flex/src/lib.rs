@@ -31,6 +31,8 @@ compile_error!(
 
 mod backend;
 mod layout;
+// gapo-playground patch: threaded, runtime-widened element-wise loops (see the module).
+mod par_map;
 mod qtensor;
 mod strided_index;
 mod tensor;

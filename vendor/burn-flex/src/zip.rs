@@ -23,6 +23,7 @@
 
 use crate::layout::Layout;
 use alloc::vec::Vec;
+use core::mem::MaybeUninit;
 
 /// Max rank we're willing to handle without falling back to the
 /// strided iterator. Burn tensors are capped at 8 dims in practice.
@@ -211,38 +212,150 @@ where
     let nest = collapse_for_zip(lhs_layout, rhs_layout)?;
 
     let mut out: Vec<Out> = Vec::with_capacity(numel);
+    // gapo-playground patch: the loops moved to `zip_fill`, which `par_zip_map` also runs per chunk.
+    zip_fill(&nest, lhs, rhs, &mut out.spare_capacity_mut()[..numel], &op);
+    // SAFETY: `zip_fill` wrote each of the `numel` slots once.
+    unsafe { out.set_len(numel) };
+    Some(out)
+}
+
+/// Writes `op(lhs, rhs)` over `nest` in row-major order into `out` (exactly the nest's element count).
+fn zip_fill<L, R, Out, F>(nest: &ZipNest, lhs: &[L], rhs: &[R], out: &mut [MaybeUninit<Out>], op: &F)
+where
+    L: Copy,
+    R: Copy,
+    F: Fn(L, R) -> Out,
+{
     if nest.ndim == 0 {
         // All dims were size 1: a single element.
-        out.push(op(lhs[nest.lhs_offset], rhs[nest.rhs_offset]));
-        return Some(out);
+        out[0].write(op(lhs[nest.lhs_offset], rhs[nest.rhs_offset]));
+        return;
     }
-
     let (len, l_st, r_st) = nest.inner();
+    let mut at = 0;
     match (l_st, r_st) {
         (1, 1) => nest.for_each_run(|lb, rb| {
-            out.extend(
-                lhs[lb..lb + len]
-                    .iter()
-                    .zip(&rhs[rb..rb + len])
-                    .map(|(&a, &b)| op(a, b)),
-            );
+            for ((o, &a), &b) in out[at..at + len].iter_mut().zip(&lhs[lb..lb + len]).zip(&rhs[rb..rb + len]) {
+                o.write(op(a, b));
+            }
+            at += len;
         }),
         (1, 0) => nest.for_each_run(|lb, rb| {
             let b = rhs[rb];
-            out.extend(lhs[lb..lb + len].iter().map(|&a| op(a, b)));
+            for (o, &a) in out[at..at + len].iter_mut().zip(&lhs[lb..lb + len]) {
+                o.write(op(a, b));
+            }
+            at += len;
         }),
         (0, 1) => nest.for_each_run(|lb, rb| {
             let a = lhs[lb];
-            out.extend(rhs[rb..rb + len].iter().map(|&b| op(a, b)));
+            for (o, &b) in out[at..at + len].iter_mut().zip(&rhs[rb..rb + len]) {
+                o.write(op(a, b));
+            }
+            at += len;
         }),
         _ => nest.for_each_run(|lb, rb| {
-            out.extend(
-                (0..len).map(|i| op(lhs[lb + i * l_st as usize], rhs[rb + i * r_st as usize])),
-            );
+            for (i, o) in out[at..at + len].iter_mut().enumerate() {
+                o.write(op(lhs[lb + i * l_st as usize], rhs[rb + i * r_st as usize]));
+            }
+            at += len;
         }),
     }
-    debug_assert_eq!(out.len(), numel);
-    Some(out)
+    debug_assert_eq!(at, out.len());
+}
+
+// gapo-playground patch: `zip_map` and `zip_apply_inplace` split across rayon's threads along the nest's
+// outermost dimension. Each task runs the serial loop on a sub-nest of whole rows, so every element is
+// computed by the same expression as before (bit-identical results), and the tasks write disjoint rows.
+
+/// Elements from which a broadcast loop is split across threads, and elements per task.
+#[cfg(feature = "rayon")]
+const PAR_MIN: usize = 64 * 1024;
+#[cfg(feature = "rayon")]
+const PAR_CHUNK: usize = 16 * 1024;
+
+/// Rows of the nest's dimension 0 per task and the elements in one such row, or `None` when the loop is
+/// too small to split.
+#[cfg(feature = "rayon")]
+fn row_split(nest: &ZipNest) -> Option<(usize, usize)> {
+    if nest.ndim == 0 || nest.shape[..nest.ndim].contains(&0) {
+        return None;
+    }
+    let numel: usize = nest.shape[..nest.ndim].iter().product();
+    if numel < PAR_MIN {
+        return None;
+    }
+    let row: usize = nest.shape[1..nest.ndim].iter().product();
+    let rows_per_task = (PAR_CHUNK / row).max(1);
+    (rows_per_task < nest.shape[0]).then_some((rows_per_task, row))
+}
+
+/// The rows `start..start + count` of `nest` along dimension 0.
+#[cfg(feature = "rayon")]
+fn sub_nest(nest: &ZipNest, start: usize, count: usize) -> ZipNest {
+    let mut sub = *nest;
+    sub.shape[0] = count;
+    sub.lhs_offset = (nest.lhs_offset as isize + start as isize * nest.lhs_strides[0]) as usize;
+    sub.rhs_offset = (nest.rhs_offset as isize + start as isize * nest.rhs_strides[0]) as usize;
+    sub
+}
+
+/// [`zip_map`], split across threads when large.
+pub(crate) fn par_zip_map<L, R, Out, F>(
+    lhs: &[L],
+    lhs_layout: &Layout,
+    rhs: &[R],
+    rhs_layout: &Layout,
+    op: F,
+) -> Option<Vec<Out>>
+where
+    L: Copy + Sync,
+    R: Copy + Sync,
+    Out: Send,
+    F: Fn(L, R) -> Out + Sync,
+{
+    #[cfg(feature = "rayon")]
+    if let Some(nest) = collapse_for_zip(lhs_layout, rhs_layout)
+        && let Some((rows_per_task, row)) = row_split(&nest)
+    {
+        use rayon::prelude::*;
+        let numel = nest.shape[0] * row;
+        let mut out: Vec<Out> = Vec::with_capacity(numel);
+        out.spare_capacity_mut()[..numel].par_chunks_mut(rows_per_task * row).enumerate().for_each(
+            |(i, chunk)| {
+                let sub = sub_nest(&nest, i * rows_per_task, chunk.len() / row);
+                zip_fill(&sub, lhs, rhs, chunk, &op);
+            },
+        );
+        // SAFETY: the chunks cover the `numel` slots and each was filled by `zip_fill`.
+        unsafe { out.set_len(numel) };
+        return Some(out);
+    }
+    zip_map(lhs, lhs_layout, rhs, rhs_layout, op)
+}
+
+/// [`zip_apply_inplace`], split across threads when large. `dst` is dense from index 0 (the caller checked
+/// [`ZipNest::lhs_is_dense_from_zero`]), so each task's rows are one contiguous slice of it.
+pub(crate) fn par_zip_apply_inplace<D, S, F>(nest: &ZipNest, dst: &mut [D], src: &[S], op: F)
+where
+    D: Copy + Send,
+    S: Copy + Sync,
+    F: Fn(D, S) -> D + Sync,
+{
+    #[cfg(feature = "rayon")]
+    if nest.lhs_offset == 0
+        && let Some((rows_per_task, row)) = row_split(nest)
+    {
+        use rayon::prelude::*;
+        let numel = nest.shape[0] * row;
+        dst[..numel].par_chunks_mut(rows_per_task * row).enumerate().for_each(|(i, chunk)| {
+            // The task's rows, addressed within its own slice of `dst`.
+            let sub = ZipNest { lhs_offset: 0, ..sub_nest(nest, i * rows_per_task, chunk.len() / row) };
+            zip_apply_inplace(&sub, chunk, src, &op);
+        });
+        return;
+    }
+    zip_apply_inplace(nest, dst, src, op)
 }
 
 /// Apply `op` over a collapsed nest *in place*, writing the result back

@@ -72,17 +72,17 @@ impl SelfAttention {
         // of the three; cutting the weight costs that on `[D, 3D]` only.
         let weight = self.qkv.weight.val(); // [D, 3D]
         let qkv_bias = self.qkv.bias.as_ref().map(|b| b.val()); // [3D]
-        let split = |i: usize| {
+        let project = |i: usize| {
             let w = weight.clone().narrow(1, i * d, d); // [D, D]
             let b_i = qkv_bias.clone().map(|b_all| b_all.narrow(0, i * d, d)); // [D]
             linear(x.clone(), w, b_i) // [B, T, D]
-                .reshape([b, t, h, dh])
-                .swap_dims(1, 2) // [B, H, T, Dh]
         };
+        let heads = |y: Tensor<3>| y.reshape([b, t, h, dh]).swap_dims(1, 2); // [B, H, T, Dh]
         // q scaled by 1/√Dh before the product rather than the [B, H, T, S] scores after it: S/Dh times
-        // fewer elements to scale, forward and backward.
-        let q = split(0).div_scalar((dh as f64).sqrt()); // [B, H, T, Dh]
-        let (mut k, mut v) = (split(1), split(2));
+        // fewer elements to scale, forward and backward. Scaled while still [B, T, D] and contiguous, where
+        // the scaling is one pass in place; after the head split it would be a strided copy.
+        let q = heads(project(0).div_scalar((dh as f64).sqrt())); // [B, H, T, Dh]
+        let (mut k, mut v) = (heads(project(1)), heads(project(2)));
         if let Some(slot) = cache {
             if let Some(past) = slot.take() {
                 k = Tensor::cat(vec![past.k, k], 2); // [B, H, S, Dh]
