@@ -118,3 +118,29 @@ fn a_rank_three_broadcast_splits_along_its_first_dimension_correctly() {
     assert_bits_eq(&read(tscores.clone() + tmask.clone()), &want, "[B, H, T, S] + [B, 1, 1, S], shared");
     assert_bits_eq(&read(tscores.mul_scalar(1.0) + tmask), &want, "[B, H, T, S] + [B, 1, 1, S], in place");
 }
+
+#[test]
+fn sums_split_across_threads_equal_the_single_threaded_sums() {
+    // Rows of a large matrix summed in one call (split by rows across threads) against each row summed
+    // alone (one row is far below the threshold, so it runs on one thread); columns likewise, against
+    // blocks of 8 columns summed alone. Both must agree bit for bit: the split only decides which thread
+    // sums a row or a column, not the order of its additions.
+    let device = Device::flex();
+    let m = matrix(12, ROWS, COLS, &device);
+    let by_row = read(m.clone().sum_dim(1));
+    for r in 0..ROWS {
+        let alone = read(m.clone().narrow(0, r, 1).sum_dim(1));
+        assert_eq!(by_row[r].to_bits(), alone[0].to_bits(), "row {r}: {} against {}", by_row[r], alone[0]);
+    }
+    let by_col = read(m.clone().sum_dim(0));
+    for c0 in (0..COLS).step_by(8) {
+        let alone = read(m.clone().narrow(1, c0, 8).sum_dim(0));
+        for (j, a) in alone.iter().enumerate() {
+            assert_eq!(by_col[c0 + j].to_bits(), a.to_bits(), "column {}: {} against {a}", c0 + j, by_col[c0 + j]);
+        }
+    }
+    // And the mean, which layer norm takes over the last dimension.
+    let means = read(m.clone().mean_dim(1));
+    let sums = read(m.sum_dim(1).div_scalar(COLS as f64));
+    assert_bits_eq(&means, &sums, "mean_dim(1) against sum_dim(1) / n");
+}

@@ -35,6 +35,16 @@ use crate::simd::aligned;
 #[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
+// gapo-playground patch: sums over the last or the first dimension go parallel from this many elements,
+// in tasks of about `REDUCE_PAR_CHUNK` elements (last dimension) or of a multiple of
+// `REDUCE_PAR_COLUMNS` columns (first dimension).
+#[cfg(feature = "rayon")]
+const REDUCE_PAR_MIN: usize = 64 * 1024;
+#[cfg(feature = "rayon")]
+const REDUCE_PAR_CHUNK: usize = 16 * 1024;
+#[cfg(feature = "rayon")]
+const REDUCE_PAR_COLUMNS: usize = 32;
+
 /// Truncate an i64 to a smaller Pod type, keeping the low-order bytes.
 /// Endian-safe: works correctly on both little-endian and big-endian targets.
 fn truncate_i64_to_pod<E: bytemuck::Pod>(value: i64) -> E {
@@ -1120,6 +1130,21 @@ fn reduce_first_dim_f32(
     inner_size: usize, // number of columns (output positions)
     dim_stride: isize, // stride between rows
 ) -> Vec<f32> {
+    // gapo-playground patch: a large reduction is split by columns across rayon's threads. Each column
+    // is still summed row by row in the same order (a SIMD lane or the scalar tail adds one element at a
+    // time to it), so the sums are bit-identical to the single-threaded loop.
+    #[cfg(all(feature = "simd", feature = "rayon"))]
+    if dim_size * inner_size >= REDUCE_PAR_MIN && inner_size >= 2 * REDUCE_PAR_COLUMNS {
+        let mut result = vec![0.0f32; inner_size];
+        let cols_per_task = (inner_size / 2).max(REDUCE_PAR_COLUMNS) / REDUCE_PAR_COLUMNS * REDUCE_PAR_COLUMNS;
+        let src = &data[start_offset..];
+        result.par_chunks_mut(cols_per_task).enumerate().for_each(|(i, dst)| {
+            let width = dst.len();
+            kernels::scatter_add_f32(&src[i * cols_per_task..], dst, dim_size, width, dim_stride as usize);
+        });
+        return result;
+    }
+
     #[cfg(feature = "simd")]
     {
         // Use aligned allocation for optimal SIMD scatter-add
@@ -1169,6 +1194,18 @@ fn reduce_last_dim_f32(
     #[cfg(feature = "simd")]
     if matches!(op, ReduceOp::Sum) && outer_stride == dim_size as isize {
         let mut result = vec![0.0f32; rows];
+        // gapo-playground patch: a large reduction is split by rows across rayon's threads; each row's sum
+        // is the same kernel call on the same elements, so the sums are bit-identical.
+        #[cfg(feature = "rayon")]
+        if rows * dim_size >= REDUCE_PAR_MIN && rows > 1 {
+            let rows_per_task = (REDUCE_PAR_CHUNK / dim_size).max(1);
+            let src = &data[start_offset..];
+            result.par_chunks_mut(rows_per_task).enumerate().for_each(|(i, dst)| {
+                let first = i * rows_per_task;
+                kernels::sum_rows_f32(&src[first * dim_size..], dst, dst.len(), dim_size);
+            });
+            return result;
+        }
         kernels::sum_rows_f32(&data[start_offset..], &mut result, rows, dim_size);
         return result;
     }
