@@ -42,11 +42,13 @@ enum Width {
 fn width() -> Width {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     {
-        // The std macros cache their answer; each call is a load and a test.
-        if std::arch::is_x86_feature_detected!("avx512f") {
+        // The std macros cache their answer; each call is a load and a test. Every feature the AVX-512
+        // instantiation is compiled with is checked (Xeon Phi has AVX-512F without VL, DQ and BW).
+        use std::arch::is_x86_feature_detected as has;
+        if has!("avx512f") && has!("avx512vl") && has!("avx512dq") && has!("avx512bw") && has!("avx2") && has!("fma") {
             return Width::Avx512;
         }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        if has!("avx2") && has!("fma") {
             return Width::Avx2;
         }
     }
