@@ -22,11 +22,12 @@ use rayon::prelude::*;
 
 /// From this many elements a loop is split across threads (256 KiB of f32: below it, the hand-off costs
 /// more than the second core saves).
+/// Shared by the other patched loops (`zip.rs`, `ops/reduce.rs`).
 #[cfg(feature = "rayon")]
-const PAR_MIN: usize = 64 * 1024;
+pub(crate) const PAR_MIN: usize = 64 * 1024;
 /// Elements per rayon task.
 #[cfg(feature = "rayon")]
-const CHUNK: usize = 16 * 1024;
+pub(crate) const CHUNK: usize = 16 * 1024;
 
 /// Which instantiation of a loop the CPU can run.
 #[derive(Clone, Copy)]

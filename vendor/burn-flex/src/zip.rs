@@ -268,11 +268,10 @@ where
 // outermost dimension. Each task runs the serial loop on a sub-nest of whole rows, so every element is
 // computed by the same expression as before (bit-identical results), and the tasks write disjoint rows.
 
-/// Elements from which a broadcast loop is split across threads, and elements per task.
+/// Elements from which a broadcast loop is split across threads, and elements per task: those of
+/// `par_map`.
 #[cfg(feature = "rayon")]
-const PAR_MIN: usize = 64 * 1024;
-#[cfg(feature = "rayon")]
-const PAR_CHUNK: usize = 16 * 1024;
+use crate::par_map::{CHUNK as PAR_CHUNK, PAR_MIN};
 
 /// Rows of the nest's dimension 0 per task and the elements in one such row, or `None` when the loop is
 /// too small to split.

@@ -39,9 +39,7 @@ use rayon::prelude::*;
 // in tasks of about `REDUCE_PAR_CHUNK` elements (last dimension) or of a multiple of
 // `REDUCE_PAR_COLUMNS` columns (first dimension).
 #[cfg(feature = "rayon")]
-const REDUCE_PAR_MIN: usize = 64 * 1024;
-#[cfg(feature = "rayon")]
-const REDUCE_PAR_CHUNK: usize = 16 * 1024;
+use crate::par_map::{CHUNK as REDUCE_PAR_CHUNK, PAR_MIN as REDUCE_PAR_MIN};
 #[cfg(feature = "rayon")]
 const REDUCE_PAR_COLUMNS: usize = 32;
 
