@@ -14,6 +14,7 @@ use burn_backend::{Backend, get_or_init_device_settings};
 use burn_std::IntDType;
 
 use super::OpsKind;
+use super::flex_fused;
 
 impl<B: Backend, C: CheckpointStrategy> ModuleOps<Autodiff<B, C>> for Autodiff<B, C> {
     fn batch_norm_train(
@@ -2050,6 +2051,18 @@ impl<B: Backend, C: CheckpointStrategy> ModuleOps<Autodiff<B, C>> for Autodiff<B
             let last = shape.num_dims() - 1;
             let d = shape[last];
             let rows = shape.num_elements() / d.max(1);
+            let over_rows = |t: B::FloatTensorPrimitive| {
+                let t = B::float_reshape(t, burn_std::Shape::from([rows, d]));
+                B::float_reshape(B::float_sum_dim(t, 0), burn_std::Shape::from([d]))
+            };
+            // On the CPU backend, dx and g ⊙ x̂ in one pass a row (same values; see `flex_fused`).
+            if let Some((dx, g_xhat)) =
+                flex_fused::layer_norm_backward::<B>(&grad, &normalized, &denom, &gamma_b)
+            {
+                let dgamma = want[1].then(|| over_rows(g_xhat));
+                let dbeta = want[2].then(|| over_rows(grad));
+                return [want[0].then_some(dx), dgamma, dbeta];
+            }
             let dx = want[0].then(|| {
                 // dx = (ĝ − mean(ĝ) − x̂ ⊙ mean(ĝ ⊙ x̂)) / σ with ĝ = g ⊙ γ
                 let g_hat = B::float_mul(grad.clone(), gamma_b);
@@ -2059,10 +2072,6 @@ impl<B: Backend, C: CheckpointStrategy> ModuleOps<Autodiff<B, C>> for Autodiff<B
                 let along = B::float_mul(normalized.clone(), mean_gx);
                 B::float_div(B::float_sub(centered, along), denom)
             });
-            let over_rows = |t: B::FloatTensorPrimitive| {
-                let t = B::float_reshape(t, burn_std::Shape::from([rows, d]));
-                B::float_reshape(B::float_sum_dim(t, 0), burn_std::Shape::from([d]))
-            };
             // dγ = Σ_rows g ⊙ x̂, dβ = Σ_rows g
             let dgamma = want[1].then(|| over_rows(B::float_mul(grad.clone(), normalized)));
             let dbeta = want[2].then(|| over_rows(grad));
@@ -2121,13 +2130,20 @@ impl<B: Backend, C: CheckpointStrategy> ModuleOps<Autodiff<B, C>> for Autodiff<B
             let rank = shape.num_dims();
             let last = rank - 1;
             let d = shape[last];
+            let broadcast: alloc::vec::Vec<usize> =
+                (0..rank).map(|i| if i == last { d } else { 1 }).collect();
+            // On the CPU backend, the same arithmetic in one pass a row (same values; see `flex_fused`).
+            if let Some((out, normalized, denom)) =
+                flex_fused::layer_norm_forward::<B>(&x, &gamma, beta.as_ref(), epsilon)
+            {
+                let gamma_b = B::float_reshape(gamma, burn_std::Shape::from(broadcast));
+                return (out, (normalized, denom, gamma_b, shape));
+            }
             let mean = B::float_mean_dim(x.clone(), last);
             let centered = B::float_sub(x, mean);
             let var = B::float_mean_dim(B::float_mul(centered.clone(), centered.clone()), last);
             let denom = B::float_sqrt(B::float_add_scalar(var, epsilon.into()));
             let normalized = B::float_div(centered, denom.clone());
-            let broadcast: alloc::vec::Vec<usize> =
-                (0..rank).map(|i| if i == last { d } else { 1 }).collect();
             let gamma_b = B::float_reshape(gamma, burn_std::Shape::from(broadcast.clone()));
             let scaled = B::float_mul(normalized.clone(), gamma_b.clone());
             let out = match beta {

@@ -7,6 +7,7 @@
 //! - Scalar fallback for embedded/other platforms
 
 use core::iter::Sum;
+use core::mem::MaybeUninit;
 use core::ops::AddAssign;
 
 use macerator::{
@@ -387,6 +388,101 @@ mod tests {
                 min_f32(&data).is_nan(),
                 "min failed with NaN at index {nan_index}"
             );
+        }
+    }
+}
+
+// ============================================================================
+// gapo-playground patch: layer norm for training, one pass a row
+// ============================================================================
+//
+// These replay, row by row, the tensor-op decomposition that burn-autodiff's layer norm used to run as
+// nine whole-tensor passes forward and about a dozen backward. Each row sum is `sum_body` on the same
+// elements with the same `S` as `sum_rows_at_f32` (what `mean_dim` runs), each element-wise step is the
+// same single IEEE operation in the same order, and nothing is fused into an FMA, so every output is
+// bit-identical to the decomposition's (`crates/gapo-core/tests/flex_layer_norm.rs`).
+
+/// Forward over whole rows of length `gamma.len()`: `normalized = (x − μ) / σ`, `out = normalized ⊙ γ (+ β)`,
+/// `denom[r] = σ = sqrt(Σ(x − μ)² / d + ε)`, with `μ = Σx / d`. `beta` empty means no β. `scratch` holds
+/// at least two rows. The outputs are written once each, never read, so they may start uninitialised.
+#[macerator::with_simd]
+#[allow(clippy::too_many_arguments)]
+pub fn layer_norm_train_rows_f32<S: Simd>(
+    x: &[f32],
+    gamma: &[f32],
+    beta: &[f32],
+    epsilon: f32,
+    out: &mut [MaybeUninit<f32>],
+    normalized: &mut [MaybeUninit<f32>],
+    denom: &mut [MaybeUninit<f32>],
+    scratch: &mut [f32],
+) {
+    let d = gamma.len();
+    let n = d as f32;
+    let (centered, squares) = scratch[..2 * d].split_at_mut(d);
+    for (r, sigma) in denom.iter_mut().enumerate() {
+        let xr = &x[r * d..(r + 1) * d];
+        let mean = sum_body::<S, f32>(xr) / n;
+        for ((c, sq), &xv) in centered.iter_mut().zip(squares.iter_mut()).zip(xr) {
+            *c = xv - mean;
+            *sq = *c * *c;
+        }
+        let var = sum_body::<S, f32>(squares) / n;
+        let s = (var + epsilon).sqrt();
+        sigma.write(s);
+        let nr = &mut normalized[r * d..(r + 1) * d];
+        let or = &mut out[r * d..(r + 1) * d];
+        if beta.is_empty() {
+            for (((o, nz), &c), &g) in or.iter_mut().zip(nr.iter_mut()).zip(centered.iter()).zip(gamma) {
+                let xh = c / s;
+                nz.write(xh);
+                o.write(xh * g);
+            }
+        } else {
+            for ((((o, nz), &c), &g), &b) in
+                or.iter_mut().zip(nr.iter_mut()).zip(centered.iter()).zip(gamma).zip(beta)
+            {
+                let xh = c / s;
+                nz.write(xh);
+                o.write(xh * g + b);
+            }
+        }
+    }
+}
+
+/// Backward over whole rows: with `ĝ = g ⊙ γ`,
+/// `dx = ((ĝ − Σĝ/d) − x̂ ⊙ (Σ(ĝ ⊙ x̂)/d)) / σ`, and `g_xhat = g ⊙ x̂` (summed over rows by the caller for
+/// dγ). `scratch` holds at least two rows; `dx` and `g_xhat` are only written.
+#[macerator::with_simd]
+#[allow(clippy::too_many_arguments)]
+pub fn layer_norm_train_backward_rows_f32<S: Simd>(
+    grad: &[f32],
+    normalized: &[f32],
+    denom: &[f32],
+    gamma: &[f32],
+    dx: &mut [MaybeUninit<f32>],
+    g_xhat: &mut [MaybeUninit<f32>],
+    scratch: &mut [f32],
+) {
+    let d = gamma.len();
+    let n = d as f32;
+    let (g_hat, g_hat_xhat) = scratch[..2 * d].split_at_mut(d);
+    for (r, &sigma) in denom.iter().enumerate() {
+        let gr = &grad[r * d..(r + 1) * d];
+        let xr = &normalized[r * d..(r + 1) * d];
+        for (((gh, ghx), &gv), (&xv, &gm)) in
+            g_hat.iter_mut().zip(g_hat_xhat.iter_mut()).zip(gr).zip(xr.iter().zip(gamma))
+        {
+            *gh = gv * gm;
+            *ghx = *gh * xv;
+        }
+        let mean_g = sum_body::<S, f32>(g_hat) / n;
+        let mean_gx = sum_body::<S, f32>(g_hat_xhat) / n;
+        let dxr = &mut dx[r * d..(r + 1) * d];
+        let gxr = &mut g_xhat[r * d..(r + 1) * d];
+        for ((((o, gx), &gh), &xv), &gv) in dxr.iter_mut().zip(gxr.iter_mut()).zip(g_hat.iter()).zip(xr).zip(gr) {
+            o.write(((gh - mean_g) - xv * mean_gx) / sigma);
+            gx.write(gv * xv);
         }
     }
 }

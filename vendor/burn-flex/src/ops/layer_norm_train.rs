@@ -1,0 +1,173 @@
+//! gapo-playground patch: layer norm for training in one pass a row, forward and backward.
+//!
+//! burn-autodiff (patched in `vendor/burn-autodiff`) runs layer norm as one autodiff operation whose
+//! forward is the backend trait's decomposition (mean, subtract, square, mean, add ε, sqrt, divide,
+//! scale, shift: nine whole-tensor passes) and whose backward is the closed form written as about a
+//! dozen more. On this backend each pass reads and writes the whole activation, so a step spent more
+//! time moving memory than computing. These two functions run the same arithmetic row by row
+//! (`simd::kernels::layer_norm_train_rows_f32` and `…_backward_rows_f32`), so their results are
+//! bit-identical to the decomposition's; the autodiff operation calls them when its tensors are this
+//! backend's and falls back to the decomposition otherwise (`None`).
+
+use alloc::vec;
+use alloc::vec::Vec;
+use burn_backend::DType;
+use core::mem::MaybeUninit;
+use burn_std::{Bytes, Shape};
+
+use crate::{FlexTensor, Layout};
+
+/// The rows of a contiguous f32 tensor at offset 0, or `None`.
+#[cfg(feature = "simd")]
+fn rows_f32(t: &FlexTensor) -> Option<&[f32]> {
+    if t.dtype() != DType::F32 || !t.layout().is_contiguous() || t.layout().start_offset() != 0 {
+        return None;
+    }
+    let n = t.layout().num_elements();
+    Some(&t.storage::<f32>()[..n])
+}
+
+/// `n` floats for a kernel to write, not zeroed first (a whole-buffer `memset` per output otherwise).
+#[cfg(feature = "simd")]
+fn uninit_f32(n: usize) -> Vec<f32> {
+    Vec::with_capacity(n)
+}
+
+/// The kernel's view of `v`'s capacity: `n` slots that may be uninitialised.
+#[cfg(feature = "simd")]
+fn slots(v: &mut Vec<f32>, n: usize) -> &mut [MaybeUninit<f32>] {
+    &mut v.spare_capacity_mut()[..n]
+}
+
+/// A new contiguous f32 tensor of `shape` from `data`, whose first `shape.num_elements()` slots the kernel
+/// has written.
+#[cfg(feature = "simd")]
+fn tensor_f32(mut data: Vec<f32>, shape: Shape) -> FlexTensor {
+    // SAFETY: every caller passes a buffer of that capacity after a kernel wrote each of its slots
+    // (`layer_norm_train_rows_f32` writes every output element and σ of every row it is given; the
+    // backward writes every element of `dx` and `g_xhat`; the row blocks cover the buffer).
+    unsafe { data.set_len(shape.num_elements()) };
+    FlexTensor::new(Bytes::from_elems(data), Layout::contiguous(shape), DType::F32)
+}
+
+/// Runs `kernel(first_row, rows, dst…)` over blocks of rows, split across rayon's threads when the tensor
+/// is large enough (the same thresholds as the element-wise loops, `crate::par_map`).
+#[cfg(feature = "simd")]
+fn rows_per_task(d: usize) -> usize {
+    (crate::par_map::CHUNK / d.max(1)).max(1)
+}
+
+/// `y = (x − μ)/σ ⊙ γ (+ β)` over the last dimension, keeping what the backward needs: returns
+/// `(y, x̂, σ)` with `x̂` shaped like `x` and `σ` shaped `[.., 1]`; `None` when a tensor is not a
+/// contiguous f32 tensor at offset 0 (or without the `simd` feature), for the caller's fallback.
+pub fn layer_norm_forward_saving(
+    x: &FlexTensor,
+    gamma: &FlexTensor,
+    beta: Option<&FlexTensor>,
+    epsilon: f64,
+) -> Option<(FlexTensor, FlexTensor, FlexTensor)> {
+    #[cfg(not(feature = "simd"))]
+    {
+        let _ = (x, gamma, beta, epsilon);
+        None
+    }
+    #[cfg(feature = "simd")]
+    {
+        let shape = x.layout().shape().clone();
+        let rank = shape.num_dims();
+        let d = *shape.last()?;
+        let xs = rows_f32(x)?;
+        let gs = rows_f32(gamma)?;
+        let bs = match beta {
+            Some(b) => rows_f32(b)?,
+            None => &[],
+        };
+        if d == 0 || gs.len() != d || !(bs.is_empty() || bs.len() == d) {
+            return None;
+        }
+        let rows = xs.len() / d;
+        // The decomposition adds ε as a scalar op, which converts it to f32 this way (`ops::binary::scalar_op`).
+        let eps = epsilon as f32;
+        let (mut out, mut normalized, mut denom) = (uninit_f32(xs.len()), uninit_f32(xs.len()), uninit_f32(rows));
+        let (o_all, nz_all, s_all) = (slots(&mut out, xs.len()), slots(&mut normalized, xs.len()), slots(&mut denom, rows));
+        let run = |x: &[f32], o: &mut [MaybeUninit<f32>], nz: &mut [MaybeUninit<f32>], s: &mut [MaybeUninit<f32>]| {
+            let mut scratch = vec![0.0f32; 2 * d];
+            crate::simd::kernels::layer_norm_train_rows_f32(x, gs, bs, eps, o, nz, s, &mut scratch);
+        };
+        let per = rows_per_task(d);
+        #[cfg(feature = "rayon")]
+        if xs.len() >= crate::par_map::PAR_MIN && rows > 1 {
+            use rayon::prelude::*;
+            o_all
+                .par_chunks_mut(per * d)
+                .zip(nz_all.par_chunks_mut(per * d))
+                .zip(s_all.par_chunks_mut(per))
+                .zip(xs.par_chunks(per * d))
+                .for_each(|(((o, nz), s), x)| run(x, o, nz, s));
+        } else {
+            run(xs, o_all, nz_all, s_all);
+        }
+        #[cfg(not(feature = "rayon"))]
+        run(xs, o_all, nz_all, s_all);
+        let _ = per;
+        let mut denom_shape = shape.clone();
+        denom_shape[rank - 1] = 1;
+        Some((
+            tensor_f32(out, shape.clone()),
+            tensor_f32(normalized, shape),
+            tensor_f32(denom, denom_shape),
+        ))
+    }
+}
+
+/// The backward of [`layer_norm_forward_saving`] for `dx` and dγ's summand: returns `(dx, g ⊙ x̂)`, both
+/// shaped like `grad`; the caller sums `g ⊙ x̂` (for dγ) and `g` (for dβ) over the rows as before. `None`
+/// when a tensor is not a contiguous f32 tensor at offset 0 of the expected size.
+pub fn layer_norm_backward(
+    grad: &FlexTensor,
+    normalized: &FlexTensor,
+    denom: &FlexTensor,
+    gamma: &FlexTensor,
+) -> Option<(FlexTensor, FlexTensor)> {
+    #[cfg(not(feature = "simd"))]
+    {
+        let _ = (grad, normalized, denom, gamma);
+        None
+    }
+    #[cfg(feature = "simd")]
+    {
+        let shape = grad.layout().shape().clone();
+        let gs = rows_f32(grad)?;
+        let xs = rows_f32(normalized)?;
+        let ss = rows_f32(denom)?;
+        let gamma = rows_f32(gamma)?;
+        let d = gamma.len();
+        if d == 0 || gs.len() != xs.len() || gs.len() != ss.len() * d || normalized.layout().shape() != &shape {
+            return None;
+        }
+        let rows = ss.len();
+        let (mut dx, mut g_xhat) = (uninit_f32(gs.len()), uninit_f32(gs.len()));
+        let (dx_all, gx_all) = (slots(&mut dx, gs.len()), slots(&mut g_xhat, gs.len()));
+        let run = |g: &[f32], x: &[f32], s: &[f32], o: &mut [MaybeUninit<f32>], gx: &mut [MaybeUninit<f32>]| {
+            let mut scratch = vec![0.0f32; 2 * d];
+            crate::simd::kernels::layer_norm_train_backward_rows_f32(g, x, s, gamma, o, gx, &mut scratch);
+        };
+        let per = rows_per_task(d);
+        #[cfg(feature = "rayon")]
+        if gs.len() >= crate::par_map::PAR_MIN && rows > 1 {
+            use rayon::prelude::*;
+            dx_all
+                .par_chunks_mut(per * d)
+                .zip(gx_all.par_chunks_mut(per * d))
+                .zip(ss.par_chunks(per))
+                .zip(gs.par_chunks(per * d).zip(xs.par_chunks(per * d)))
+                .for_each(|(((o, gx), s), (g, x))| run(g, x, s, o, gx));
+        } else {
+            run(gs, xs, ss, dx_all, gx_all);
+        }
+        #[cfg(not(feature = "rayon"))]
+        run(gs, xs, ss, dx_all, gx_all);
+        let _ = (per, rows);
+        Some((tensor_f32(dx, shape.clone()), tensor_f32(g_xhat, shape)))
+    }
+}
