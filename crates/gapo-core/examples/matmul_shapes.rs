@@ -57,6 +57,12 @@ fn main() {
         );
         let x2 = r2([2048, i]);
         let dy2 = r2([2048, o]);
+        let x3 = r3([16, 128, i]);
+        row(
+            &format!("linear dW  batched [16,{i},128]x[16,128,{o}], summed"),
+            f,
+            median_ms(|| sync3(x3.clone().swap_dims(1, 2).matmul(dy.clone()).sum_dim(0))),
+        );
         row(
             &format!("linear dW  [{i},2048]x[2048,{o}]"),
             f,

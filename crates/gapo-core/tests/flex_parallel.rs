@@ -144,3 +144,51 @@ fn sums_split_across_threads_equal_the_single_threaded_sums() {
     let sums = read(m.sum_dim(1).div_scalar(COLS as f64));
     assert_bits_eq(&means, &sums, "mean_dim(1) against sum_dim(1) / n");
 }
+
+/// One single-threaded gemm call for `Xᵀ·dY` with `X` `[rows, i]` and `dY` `[rows, o]`, row-major: the
+/// reference for the CPU backend's split of deep products (vendor/burn-flex `ops/matmul.rs`,
+/// `split_deep_product`).
+fn weight_gradient_single_threaded(x: &[f32], dy: &[f32], rows: usize, i: usize, o: usize) -> Vec<f32> {
+    let mut out = vec![0f32; i * o];
+    // SAFETY: the pointers and strides describe the three buffers exactly: out [i, o] row-major, lhs =
+    // Xᵀ (element (a, r) at r·i + a), rhs = dY (element (r, c) at r·o + c).
+    unsafe {
+        gemm::gemm(
+            i,
+            o,
+            rows,
+            out.as_mut_ptr(),
+            1,
+            o as isize,
+            false,
+            x.as_ptr(),
+            i as isize,
+            1,
+            dy.as_ptr(),
+            1,
+            o as isize,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        )
+    };
+    out
+}
+
+#[test]
+fn weight_gradients_split_across_threads_equal_one_single_threaded_gemm() {
+    let device = Device::flex();
+    // The discriminator step's three weight-gradient shapes (2,048 tokens), then ragged ones: split by
+    // columns (o > i) and by rows (i > o) with a short last block.
+    for (rows, i, o) in [(2048, 128, 128), (2048, 128, 512), (2048, 512, 128), (1000, 100, 150), (999, 150, 100)] {
+        let (x, dy) = (values(10 + i as u32, rows * i), values(20 + o as u32, rows * o));
+        let want = weight_gradient_single_threaded(&x, &dy, rows, i, o);
+        let xt = Tensor::<2>::from_data(TensorData::new(x, [rows, i]), &device);
+        let dyt = Tensor::<2>::from_data(TensorData::new(dy, [rows, o]), &device);
+        let got = read(xt.transpose().matmul(dyt));
+        assert_bits_eq(&got, &want, &format!("Xᵀ·dY, X [{rows}, {i}], dY [{rows}, {o}]"));
+    }
+}

@@ -263,6 +263,13 @@ fn matmul_2d_strided<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTen
     let out_shape = Shape::from(vec![m, n]);
     let parallelism = get_parallelism(m, n, k);
 
+    #[cfg(feature = "rayon")]
+    if let Some(parts) = deep_product_parts(m, n, k, parallelism) {
+        return gemm_output::<T>(out_shape, k, |out_ptr| {
+            split_deep_product(m, n, k, parts, out_ptr, (lhs_ptr, lhs_row_stride, lhs_col_stride), (rhs_ptr, rhs_row_stride, rhs_col_stride))
+        });
+    }
+
     gemm_output::<T>(out_shape, k, |out_ptr| unsafe {
         gemm_call(
             m,
@@ -280,6 +287,90 @@ fn matmul_2d_strided<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTen
             parallelism,
         );
     })
+}
+
+/// gapo-playground patch: a deep product (`k ≥ max(m, n)`, as a weight gradient `Xᵀ·dY` summed over
+/// every token) split into one block of output rows or columns per thread, each a single-threaded gemm,
+/// instead of gemm's own threading. gemm forks and joins its threads for every `kc`-deep slice of `k` and
+/// packs in between, which on such shapes left it at 120–220 GFLOP/s on two cores where the split runs at
+/// 240–280 (`examples/gemm_split.rs`, 2-core Xeon). gemm chooses `kc` from `k` and the caches alone and
+/// sums each output element over `k` in the same order whatever block it is in, so the values are the
+/// same bits (`crates/gapo-core/tests/flex_parallel.rs`). Returns the number of blocks, or `None` to let
+/// gemm thread the product.
+#[cfg(feature = "rayon")]
+fn deep_product_parts(m: usize, n: usize, k: usize, parallelism: gemm::Parallelism) -> Option<usize> {
+    if !matches!(parallelism, gemm::Parallelism::Rayon(_)) || k < m.max(n) {
+        return None;
+    }
+    // Blocks of at least 64 rows or columns: below that each block's packing of the shared operand costs
+    // more than the thread gains.
+    let parts = rayon::current_num_threads().min(m.max(n).div_ceil(64));
+    (parts >= 2).then_some(parts)
+}
+
+/// The product `[m, k] × [k, n]` into the row-major `out`, split along the longer of `m` and `n` into
+/// `parts` blocks computed side by side on rayon's threads. Operands are `(pointer, row stride, column
+/// stride)`.
+#[cfg(feature = "rayon")]
+fn split_deep_product<T: GemmScalar>(
+    m: usize,
+    n: usize,
+    k: usize,
+    parts: usize,
+    out: *mut T,
+    lhs: (*const T, isize, isize),
+    rhs: (*const T, isize, isize),
+) {
+    use rayon::prelude::*;
+    let by_rows = m > n;
+    let len = if by_rows { m } else { n };
+    // Block edges on multiples of 16 (a register of f32 on AVX-512), the last block taking the rest.
+    let step = len.div_ceil(parts).next_multiple_of(16);
+    let blocks = len.div_ceil(step);
+    // Raw pointers are not Send; each block writes its own rows or columns of `out`.
+    let (out, lhs_at, rhs_at) = (out as usize, lhs.0 as usize, rhs.0 as usize);
+    (0..blocks).into_par_iter().for_each(|b| {
+        let start = b * step;
+        let size = step.min(len - start);
+        let (out, lhs_p, rhs_p) = (out as *mut T, lhs_at as *const T, rhs_at as *const T);
+        // SAFETY: the block's rows (or columns) of `out` lie inside the m × n buffer and no other block
+        // writes them; the operand offsets stay inside the operands for the same reason.
+        unsafe {
+            if by_rows {
+                gemm_call::<T>(
+                    size,
+                    n,
+                    k,
+                    out.add(start * n),
+                    1,
+                    n as isize,
+                    lhs_p.offset(start as isize * lhs.1),
+                    lhs.2,
+                    lhs.1,
+                    rhs_p,
+                    rhs.2,
+                    rhs.1,
+                    gemm::Parallelism::None,
+                );
+            } else {
+                gemm_call::<T>(
+                    m,
+                    size,
+                    k,
+                    out.add(start),
+                    1,
+                    n as isize,
+                    lhs_p,
+                    lhs.2,
+                    lhs.1,
+                    rhs_p.offset(start as isize * rhs.2),
+                    rhs.2,
+                    rhs.1,
+                    gemm::Parallelism::None,
+                );
+            }
+        }
+    });
 }
 
 /// gapo-playground patch: the output of a gemm call, which writes every element without reading any
