@@ -192,3 +192,63 @@ fn weight_gradients_split_across_threads_equal_one_single_threaded_gemm() {
         assert_bits_eq(&got, &want, &format!("Xᵀ·dY, X [{rows}, {i}], dY [{rows}, {o}]"));
     }
 }
+
+#[test]
+fn a_batch_against_one_shared_matrix_equals_one_single_threaded_gemm_per_batch() {
+    // `[B, T, i] × [1, i, o]` (a linear layer as burn runs it, and its input gradient against the
+    // transposed weight) is merged into one `[B·T, i] × [i, o]` product by the CPU backend; the reference
+    // is what it ran before: each batch's `[T, i] × [i, o]` as its own single-threaded gemm.
+    // The last three stay batched (gemm's small kernels, a matrix-vector product per batch, a depth of
+    // more than 512); the test holds there too.
+    let device = Device::flex();
+    for (b, t, i, o, transposed) in [
+        (16, 128, 128, 512, false),
+        (16, 128, 512, 128, true),
+        (3, 37, 50, 70, false),
+        (2, 5, 7, 3, true),
+        (16, 1, 128, 384, false),
+        (4, 40, 600, 30, false),
+    ] {
+        let x = values(30 + i as u32, b * t * i);
+        // The shared matrix is stored [i, o], or [o, i] and used transposed (a strided view).
+        let w = values(40 + o as u32, i * o);
+        let mut want = vec![0f32; b * t * o];
+        for batch in 0..b {
+            let (w_rs, w_cs) = if transposed { (1, i as isize) } else { (o as isize, 1) };
+            // SAFETY: batch `batch` of x is rows [batch·t, (batch+1)·t) of a row-major [b·t, i] buffer; w
+            // is [i, o] with the strides above; the output rows are the same rows of [b·t, o].
+            unsafe {
+                gemm::gemm(
+                    t,
+                    o,
+                    i,
+                    want.as_mut_ptr().add(batch * t * o),
+                    1,
+                    o as isize,
+                    false,
+                    x.as_ptr().add(batch * t * i),
+                    1,
+                    i as isize,
+                    w.as_ptr(),
+                    w_cs,
+                    w_rs,
+                    0.0,
+                    1.0,
+                    false,
+                    false,
+                    false,
+                    gemm::Parallelism::None,
+                )
+            };
+        }
+        let xt = Tensor::<3>::from_data(TensorData::new(x, [b, t, i]), &device);
+        // Transposed as autodiff's matmul backward does it: a view of the stored `[1, o, i]`.
+        let wt = if transposed {
+            Tensor::<3>::from_data(TensorData::new(w, [1, o, i]), &device).swap_dims(1, 2)
+        } else {
+            Tensor::<3>::from_data(TensorData::new(w, [1, i, o]), &device)
+        };
+        let got = read(xt.matmul(wt));
+        assert_bits_eq(&got, &want, &format!("[{b}, {t}, {i}] × [1, {i}, {o}], transposed {transposed}"));
+    }
+}

@@ -260,32 +260,35 @@ fn matmul_2d_strided<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTen
     let lhs_ptr = unsafe { lhs_data.as_ptr().add(lhs.layout().start_offset()) };
     let rhs_ptr = unsafe { rhs_data.as_ptr().add(rhs.layout().start_offset()) };
 
-    let out_shape = Shape::from(vec![m, n]);
+    product_2d::<T>(
+        m,
+        n,
+        k,
+        Shape::from(vec![m, n]),
+        (lhs_ptr, lhs_row_stride, lhs_col_stride),
+        (rhs_ptr, rhs_row_stride, rhs_col_stride),
+    )
+}
+
+/// `[m, k] × [k, n]` into a new row-major tensor of `out_shape` (`m × n` elements), operands given as
+/// `(pointer, row stride, column stride)`: gemm's own threading, or the deep-product split below.
+fn product_2d<T: GemmScalar>(
+    m: usize,
+    n: usize,
+    k: usize,
+    out_shape: Shape,
+    lhs: (*const T, isize, isize),
+    rhs: (*const T, isize, isize),
+) -> FlexTensor {
     let parallelism = get_parallelism(m, n, k);
 
     #[cfg(feature = "rayon")]
     if let Some(parts) = deep_product_parts(m, n, k, parallelism) {
-        return gemm_output::<T>(out_shape, k, |out_ptr| {
-            split_deep_product(m, n, k, parts, out_ptr, (lhs_ptr, lhs_row_stride, lhs_col_stride), (rhs_ptr, rhs_row_stride, rhs_col_stride))
-        });
+        return gemm_output::<T>(out_shape, k, |out_ptr| split_deep_product(m, n, k, parts, out_ptr, lhs, rhs));
     }
 
     gemm_output::<T>(out_shape, k, |out_ptr| unsafe {
-        gemm_call(
-            m,
-            n,
-            k,
-            out_ptr,
-            1,
-            n as isize,
-            lhs_ptr,
-            lhs_col_stride,
-            lhs_row_stride,
-            rhs_ptr,
-            rhs_col_stride,
-            rhs_row_stride,
-            parallelism,
-        );
+        gemm_call(m, n, k, out_ptr, 1, n as isize, lhs.0, lhs.2, lhs.1, rhs.0, rhs.2, rhs.1, parallelism);
     })
 }
 
@@ -299,7 +302,9 @@ fn matmul_2d_strided<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTen
 /// gemm thread the product.
 #[cfg(feature = "rayon")]
 fn deep_product_parts(m: usize, n: usize, k: usize, parallelism: gemm::Parallelism) -> Option<usize> {
-    if !matches!(parallelism, gemm::Parallelism::Rayon(_)) || k < m.max(n) {
+    // Both dimensions above 64 keep every block on gemm's general path, whose depth blocking depends on
+    // `k` alone (gemm blocks `k` another way when `m` and `n` are both 64 or less).
+    if !matches!(parallelism, gemm::Parallelism::Rayon(_)) || k < m.max(n) || m.min(n) <= 64 {
         return None;
     }
     // Blocks of at least 64 rows or columns: below that each block's packing of the shared operand costs
@@ -448,6 +453,48 @@ fn matmul_batched_gemm<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexT
 
     let lhs_batch: Vec<usize> = lhs_shape[..lhs_rank - 2].to_vec();
     let rhs_batch: Vec<usize> = rhs_shape[..rhs_rank - 2].to_vec();
+
+    // gapo-playground patch: a batch of row blocks against one shared right-hand matrix (a linear layer
+    // `[B, T, d_in] × [1, d_in, d_out]`, burn's default when T fills its tiles, and its input gradient)
+    // is one `[B·T, d_in] × [d_in, d_out]` product when the left operand is contiguous: the output has the
+    // same layout either way. The batched loop below gave every batch a single-threaded gemm that packed the
+    // shared matrix again; the merged product packs it once per thread block and runs at 290–350 GFLOP/s
+    // where the batches ran at 140–320 (`examples/matmul_shapes.rs` against `examples/gemm_split.rs`, two
+    // cores). Each element is still summed over `k` in gemm's order for that `k` (the blocking of `m` and
+    // `n` does not enter it), so the values are the same bits (`tests/flex_parallel.rs`).
+    //
+    // That holds only where both forms take gemm's general path with the same depth blocking: gemm sums
+    // products with `m · n ≤ 256` through its own small kernels, `m` or `n` of 1 as a matrix-vector
+    // product and `k ≤ 2` as outer products, and it cuts `k` into blocks chosen one way for `m, n ≤ 64`
+    // and another otherwise; for `k ≤ 512` both ways give one block of all of `k`. Outside these bounds
+    // (sampling's one-row batches among them) the batches run as before.
+    if rhs_batch.iter().product::<usize>() == 1
+        && !lhs_batch.is_empty()
+        && lhs.layout().is_contiguous()
+        && lhs.layout().start_offset() == 0
+        && m >= 2
+        && n >= 2
+        && m * n > 256
+        && (3..=512).contains(&k)
+    {
+        let rows = lhs_batch.iter().product::<usize>() * m;
+        let (rhs_row_stride, rhs_col_stride) = get_2d_strides(rhs.layout());
+        let mut out_dims = lhs_batch.clone();
+        out_dims.push(m);
+        out_dims.push(n);
+        let lhs_data: &[T] = lhs.storage();
+        let rhs_data: &[T] = rhs.storage();
+        let lhs_ptr = lhs_data.as_ptr();
+        let rhs_ptr = unsafe { rhs_data.as_ptr().add(rhs.layout().start_offset()) };
+        return product_2d::<T>(
+            rows,
+            n,
+            k,
+            Shape::from(out_dims),
+            (lhs_ptr, k as isize, 1),
+            (rhs_ptr, rhs_row_stride, rhs_col_stride),
+        );
+    }
 
     let (broadcast_shape, _, _) = broadcast_batch_dims(&lhs_batch, &rhs_batch);
     let batch_size: usize = broadcast_shape.iter().product();
