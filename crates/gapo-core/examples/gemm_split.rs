@@ -198,15 +198,52 @@ fn main() {
     }
 
     // Batches against one shared matrix: per-batch single-threaded gemm against one merged product.
-    for (b, t, i, o) in [(2usize, 5usize, 7usize, 3usize), (16, 1, 128, 384), (4, 40, 600, 30), (16, 128, 600, 128), (16, 128, 128, 512), (8, 16, 32, 16)] {
+    for (b, t, i, o) in [
+        (2usize, 5usize, 7usize, 3usize),
+        (16, 1, 128, 384),
+        (4, 40, 600, 30),
+        (16, 128, 600, 128),
+        (16, 128, 128, 512),
+        (8, 16, 32, 16),
+    ] {
         let x = vals(5, b * t * i);
         let w = vals(6, i * o);
         let mut per = vec![0f32; b * t * o];
         let mut merged = vec![0f32; b * t * o];
         for bb in 0..b {
-            unsafe { g(t, o, i, per.as_mut_ptr().add(bb * t * o), o as isize, x.as_ptr().add(bb * t * i), 1, i as isize, w.as_ptr(), 1, o as isize, gemm::Parallelism::None) };
+            unsafe {
+                g(
+                    t,
+                    o,
+                    i,
+                    per.as_mut_ptr().add(bb * t * o),
+                    o as isize,
+                    x.as_ptr().add(bb * t * i),
+                    1,
+                    i as isize,
+                    w.as_ptr(),
+                    1,
+                    o as isize,
+                    gemm::Parallelism::None,
+                )
+            };
         }
-        unsafe { g(b * t, o, i, merged.as_mut_ptr(), o as isize, x.as_ptr(), 1, i as isize, w.as_ptr(), 1, o as isize, gemm::Parallelism::Rayon(0)) };
+        unsafe {
+            g(
+                b * t,
+                o,
+                i,
+                merged.as_mut_ptr(),
+                o as isize,
+                x.as_ptr(),
+                1,
+                i as isize,
+                w.as_ptr(),
+                1,
+                o as isize,
+                gemm::Parallelism::Rayon(0),
+            )
+        };
         let same = per.iter().zip(&merged).all(|(a, c)| a.to_bits() == c.to_bits());
         println!("batched [{b},{t},{i}]x[{i},{o}] vs merged: bits equal: {same}");
     }

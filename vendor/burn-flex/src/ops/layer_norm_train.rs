@@ -9,13 +9,15 @@
 //! bit-identical to the decomposition's; the autodiff operation calls them when its tensors are this
 //! backend's and falls back to the decomposition otherwise (`None`).
 
-use alloc::vec;
-use alloc::vec::Vec;
-use burn_backend::DType;
-use core::mem::MaybeUninit;
-use burn_std::{Bytes, Shape};
-
-use crate::{FlexTensor, Layout};
+use crate::FlexTensor;
+#[cfg(feature = "simd")]
+use {
+    crate::Layout,
+    alloc::{vec, vec::Vec},
+    burn_backend::DType,
+    burn_std::{Bytes, Shape},
+    core::mem::MaybeUninit,
+};
 
 /// The rows of a contiguous f32 tensor at offset 0, or `None`.
 #[cfg(feature = "simd")]
@@ -50,8 +52,7 @@ fn tensor_f32(mut data: Vec<f32>, shape: Shape) -> FlexTensor {
     FlexTensor::new(Bytes::from_elems(data), Layout::contiguous(shape), DType::F32)
 }
 
-/// Runs `kernel(first_row, rows, dst…)` over blocks of rows, split across rayon's threads when the tensor
-/// is large enough (the same thresholds as the element-wise loops, `crate::par_map`).
+/// Rows per rayon task: as many as make one task of the element-wise loops (`crate::par_map::CHUNK`).
 #[cfg(feature = "simd")]
 fn rows_per_task(d: usize) -> usize {
     (crate::par_map::CHUNK / d.max(1)).max(1)
