@@ -1,8 +1,15 @@
-//! Experiment: dW = Xᵀ·dY (K = 2048) through gemm's own threading against column halves run single-threaded
-//! side by side. Prints times and whether the bits agree.
-use std::time::Instant;
+//! Diagnostic: the products of the bench's discriminator step run three ways straight through gemm, with
+//! times and whether their bits agree (the evidence for two patches in vendor/burn-flex `ops/matmul.rs`):
+//! - weight gradients `Xᵀ·dY` (k = 2,048 tokens): gemm's own threading against one block of output rows or
+//!   columns per thread, each single-threaded (`split_deep_product`);
+//! - linear layers `[16, 128, i] × [i, o]`: one single-threaded gemm per batch (flex's batched loop) against
+//!   one merged `[2048, i] × [i, o]` product (the batch merge), including shapes outside the merge's bounds.
+//!     cargo run --release -p gapo-core --example gemm_split
+#[path = "common/timing.rs"]
+mod timing;
+use timing::median_ms;
 
-fn vals(seed: u32, n: usize) -> Vec<f32> {
+fn values(seed: u32, n: usize) -> Vec<f32> {
     let mut s = seed;
     (0..n)
         .map(|_| {
@@ -12,239 +19,135 @@ fn vals(seed: u32, n: usize) -> Vec<f32> {
         .collect()
 }
 
-unsafe fn g(
-    m: usize,
-    n: usize,
-    k: usize,
-    out: *mut f32,
-    out_rs: isize,
-    lhs: *const f32,
-    lhs_cs: isize,
-    lhs_rs: isize,
-    rhs: *const f32,
-    rhs_cs: isize,
-    rhs_rs: isize,
-    p: gemm::Parallelism,
-) {
+/// A matrix operand: its first element's address and its row and column strides.
+#[derive(Clone, Copy)]
+struct Operand {
+    at: usize,
+    rs: isize,
+    cs: isize,
+}
+
+impl Operand {
+    fn of(v: &[f32], rs: isize, cs: isize) -> Self {
+        Operand { at: v.as_ptr() as usize, rs, cs }
+    }
+    /// The operand from row `r` (or, with `by_rows` false, column `r`) on.
+    fn from(self, r: usize, by_rows: bool) -> Self {
+        let step = if by_rows { self.rs } else { self.cs };
+        Operand { at: self.at + (r as isize * step * 4) as usize, ..self }
+    }
+}
+
+/// `out[m, n] (row-major, row stride out_rs) = lhs[m, k] × rhs[k, n]`.
+fn product(m: usize, n: usize, k: usize, out: usize, out_rs: usize, lhs: Operand, rhs: Operand, p: gemm::Parallelism) {
+    // SAFETY: the callers' buffers hold the m × n output at `out` and the operands with these strides.
     unsafe {
         gemm::gemm(
-            m, n, k, out, 1, out_rs, false, lhs, lhs_cs, lhs_rs, rhs, rhs_cs, rhs_rs, 0.0, 1.0, false, false, false, p,
+            m,
+            n,
+            k,
+            out as *mut f32,
+            1,
+            out_rs as isize,
+            false,
+            lhs.at as *const f32,
+            lhs.cs,
+            lhs.rs,
+            rhs.at as *const f32,
+            rhs.cs,
+            rhs.rs,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            p,
         )
     }
 }
 
-fn median(mut f: impl FnMut()) -> f64 {
-    for _ in 0..5 {
-        f();
-    }
-    let mut v: Vec<f64> = (0..40)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+/// The same product as `parts` blocks of output rows (`by_rows`) or columns, single-threaded, side by side.
+#[allow(clippy::too_many_arguments)]
+fn product_in_blocks(
+    m: usize,
+    n: usize,
+    k: usize,
+    out: usize,
+    lhs: Operand,
+    rhs: Operand,
+    parts: usize,
+    by_rows: bool,
+) {
+    let len = if by_rows { m } else { n };
+    let step = len.div_ceil(parts);
+    rayon::scope(|s| {
+        for start in (0..len).step_by(step) {
+            let size = step.min(len - start);
+            s.spawn(move |_| {
+                if by_rows {
+                    let out = out + start * n * 4;
+                    product(size, n, k, out, n, lhs.from(start, true), rhs, gemm::Parallelism::None);
+                } else {
+                    let out = out + start * 4;
+                    product(m, size, k, out, n, lhs, rhs.from(start, false), gemm::Parallelism::None);
+                }
+            });
+        }
+    });
+}
+
+fn same_bits(a: &[f32], b: &[f32]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
 fn main() {
     gapo_core::host_memory::tune_host_allocator();
-    let rows = 2048;
+    let tokens = 2048;
     for (i, o) in [(128usize, 128usize), (128, 512), (512, 128)] {
-        let x = vals(1, rows * i); // [rows, i] row-major; lhs = xᵀ [i, rows]: element (a, r) at r*i + a
-        let dy = vals(2, rows * o); // [rows, o]
-        let mut full = vec![0f32; i * o];
-        let mut split = vec![0f32; i * o];
-        let flop = 2.0 * rows as f64 * i as f64 * o as f64;
-        let t_full = median(|| unsafe {
-            g(
-                i,
-                o,
-                rows,
-                full.as_mut_ptr(),
-                o as isize,
-                x.as_ptr(),
-                i as isize,
-                1,
-                dy.as_ptr(),
-                1,
-                o as isize,
-                gemm::Parallelism::Rayon(0),
-            );
-        });
-        for parts in [2usize, 4, 8] {
-            let t_split = median(|| {
-                let base = split.as_mut_ptr() as usize;
-                let (xp, dp) = (x.as_ptr() as usize, dy.as_ptr() as usize);
-                let step = o / parts;
-                rayon::scope(|s| {
-                    for p in 0..parts {
-                        s.spawn(move |_| unsafe {
-                            let c0 = p * step;
-                            g(
-                                i,
-                                step,
-                                rows,
-                                (base as *mut f32).add(c0),
-                                o as isize,
-                                xp as *const f32,
-                                i as isize,
-                                1,
-                                (dp as *const f32).add(c0),
-                                1,
-                                o as isize,
-                                gemm::Parallelism::None,
-                            );
-                        });
-                    }
-                });
-            });
-            let same = full.iter().zip(&split).all(|(a, b)| a.to_bits() == b.to_bits());
-            println!(
-                "dW [{i},{rows}]x[{rows},{o}]: gemm threads {t_full:.3} ms ({:.0} GFLOP/s), {parts} column parts {t_split:.3} ms ({:.0} GFLOP/s), bits equal: {same}",
-                flop / t_full / 1e6,
-                flop / t_split / 1e6
-            );
-        }
-        // Rows split instead (m halves).
-        let t_rows = median(|| {
-            let base = split.as_mut_ptr() as usize;
-            let (xp, dp) = (x.as_ptr() as usize, dy.as_ptr() as usize);
-            let step = i / 2;
-            rayon::scope(|s| {
-                for p in 0..2 {
-                    s.spawn(move |_| unsafe {
-                        let r0 = p * step;
-                        g(
-                            step,
-                            o,
-                            rows,
-                            (base as *mut f32).add(r0 * o),
-                            o as isize,
-                            (xp as *const f32).add(r0),
-                            i as isize,
-                            1,
-                            dp as *const f32,
-                            1,
-                            o as isize,
-                            gemm::Parallelism::None,
-                        );
-                    });
-                }
-            });
-        });
-        let same = full.iter().zip(&split).all(|(a, b)| a.to_bits() == b.to_bits());
-        println!("   row halves {t_rows:.3} ms ({:.0} GFLOP/s), bits equal: {same}", flop / t_rows / 1e6);
-    }
-
-    // Forward and dX shapes: [2048, i] x [i, o], both row-major; rows split.
-    for (i, o) in [(128usize, 128usize), (128, 512), (512, 128), (128, 1024)] {
-        let x = vals(3, rows * i);
-        let w = vals(4, i * o);
-        let mut full = vec![0f32; rows * o];
-        let mut split = vec![0f32; rows * o];
-        let flop = 2.0 * rows as f64 * i as f64 * o as f64;
-        let t_full = median(|| unsafe {
-            g(
-                rows,
-                o,
-                i,
-                full.as_mut_ptr(),
-                o as isize,
-                x.as_ptr(),
-                1,
-                i as isize,
-                w.as_ptr(),
-                1,
-                o as isize,
-                gemm::Parallelism::Rayon(0),
-            );
-        });
-        for parts in [2usize, 4] {
-            let t_split = median(|| {
-                let base = split.as_mut_ptr() as usize;
-                let (xp, wp) = (x.as_ptr() as usize, w.as_ptr() as usize);
-                let step = rows / parts;
-                rayon::scope(|s| {
-                    for p in 0..parts {
-                        s.spawn(move |_| unsafe {
-                            let r0 = p * step;
-                            g(
-                                step,
-                                o,
-                                i,
-                                (base as *mut f32).add(r0 * o),
-                                o as isize,
-                                (xp as *const f32).add(r0 * i),
-                                1,
-                                i as isize,
-                                wp as *const f32,
-                                1,
-                                o as isize,
-                                gemm::Parallelism::None,
-                            );
-                        });
-                    }
-                });
-            });
-            let same = full.iter().zip(&split).all(|(a, b)| a.to_bits() == b.to_bits());
-            println!(
-                "fwd [{rows},{i}]x[{i},{o}]: gemm threads {t_full:.3} ms ({:.0} GFLOP/s), {parts} row parts {t_split:.3} ms ({:.0} GFLOP/s), bits equal: {same}",
-                flop / t_full / 1e6,
-                flop / t_split / 1e6
-            );
+        // X [tokens, i] and dY [tokens, o] row-major; Xᵀ is X read with row stride 1, column stride i.
+        let (x, dy) = (values(1, tokens * i), values(2, tokens * o));
+        let (lhs, rhs) = (Operand::of(&x, 1, i as isize), Operand::of(&dy, o as isize, 1));
+        let (mut full, mut split) = (vec![0f32; i * o], vec![0f32; i * o]);
+        let gflop = 2.0 * (tokens * i * o) as f64 / 1e6;
+        let (fa, sa) = (full.as_mut_ptr() as usize, split.as_mut_ptr() as usize);
+        let t = median_ms(|| product(i, o, tokens, fa, o, lhs, rhs, gemm::Parallelism::Rayon(0)));
+        println!("dW [{i},{tokens}]x[{tokens},{o}]: gemm's threads {t:.3} ms ({:.0} GFLOP/s)", gflop / t);
+        for (parts, by_rows) in [(2, false), (2, true), (4, false)] {
+            let t = median_ms(|| product_in_blocks(i, o, tokens, sa, lhs, rhs, parts, by_rows));
+            let how = if by_rows { "rows" } else { "columns" };
+            let same = same_bits(&full, &split);
+            println!("   {parts} blocks of {how}: {t:.3} ms ({:.0} GFLOP/s), same bits: {same}", gflop / t);
         }
     }
-
-    // Batches against one shared matrix: per-batch single-threaded gemm against one merged product.
     for (b, t, i, o) in [
-        (2usize, 5usize, 7usize, 3usize),
+        (16usize, 128usize, 128usize, 128usize),
+        (16, 128, 128, 512),
+        (16, 128, 512, 128),
+        (2, 5, 7, 3),
         (16, 1, 128, 384),
         (4, 40, 600, 30),
-        (16, 128, 600, 128),
-        (16, 128, 128, 512),
-        (8, 16, 32, 16),
     ] {
-        let x = vals(5, b * t * i);
-        let w = vals(6, i * o);
-        let mut per = vec![0f32; b * t * o];
-        let mut merged = vec![0f32; b * t * o];
-        for bb in 0..b {
-            unsafe {
-                g(
-                    t,
-                    o,
-                    i,
-                    per.as_mut_ptr().add(bb * t * o),
-                    o as isize,
-                    x.as_ptr().add(bb * t * i),
-                    1,
-                    i as isize,
-                    w.as_ptr(),
-                    1,
-                    o as isize,
-                    gemm::Parallelism::None,
-                )
-            };
-        }
-        unsafe {
-            g(
-                b * t,
-                o,
-                i,
-                merged.as_mut_ptr(),
-                o as isize,
-                x.as_ptr(),
-                1,
-                i as isize,
-                w.as_ptr(),
-                1,
-                o as isize,
-                gemm::Parallelism::Rayon(0),
-            )
-        };
-        let same = per.iter().zip(&merged).all(|(a, c)| a.to_bits() == c.to_bits());
-        println!("batched [{b},{t},{i}]x[{i},{o}] vs merged: bits equal: {same}");
+        let (x, w) = (values(5, b * t * i), values(6, i * o));
+        let (lhs, rhs) = (Operand::of(&x, i as isize, 1), Operand::of(&w, o as isize, 1));
+        let (mut batched, mut merged) = (vec![0f32; b * t * o], vec![0f32; b * t * o]);
+        let gflop = 2.0 * (b * t * i * o) as f64 / 1e6;
+        let (ba, ma) = (batched.as_mut_ptr() as usize, merged.as_mut_ptr() as usize);
+        let t_batched = median_ms(|| {
+            rayon::scope(|s| {
+                for batch in 0..b {
+                    s.spawn(move |_| {
+                        let out = ba + batch * t * o * 4;
+                        product(t, o, i, out, o, lhs.from(batch * t, true), rhs, gemm::Parallelism::None)
+                    });
+                }
+            })
+        });
+        let t_merged = median_ms(|| product(b * t, o, i, ma, o, lhs, rhs, gemm::Parallelism::Rayon(0)));
+        println!(
+            "[{b},{t},{i}]x[{i},{o}]: a gemm per batch {t_batched:.3} ms ({:.0} GFLOP/s), merged {t_merged:.3} ms ({:.0} GFLOP/s), same bits: {}",
+            gflop / t_batched,
+            gflop / t_merged,
+            same_bits(&batched, &merged)
+        );
     }
 }

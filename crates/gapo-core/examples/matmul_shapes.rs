@@ -1,24 +1,11 @@
 //! Diagnostic: the CPU backend's time for each matmul shape of the bench preset's discriminator step
-//! (batch 16 × 128 tokens, d 128, 4 heads), forward and backward, next to `bench/matmul_shapes.py`'s PyTorch.
+//! (batch 16 × 128 tokens, d 128, 4 heads), forward and backward.
 //!     cargo run --release -p gapo-core --example matmul_shapes
 use burn::tensor::{Device, Distribution, Tensor};
 use futures_lite::future::block_on;
-use std::time::Instant;
-
-fn median_ms(mut f: impl FnMut()) -> f64 {
-    for _ in 0..3 {
-        f();
-    }
-    let mut v: Vec<f64> = (0..20)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
+#[path = "common/timing.rs"]
+mod timing;
+use timing::median_ms;
 
 fn main() {
     gapo_core::host_memory::tune_host_allocator();

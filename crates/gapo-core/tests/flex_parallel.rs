@@ -145,28 +145,34 @@ fn sums_split_across_threads_equal_the_single_threaded_sums() {
     assert_bits_eq(&means, &sums, "mean_dim(1) against sum_dim(1) / n");
 }
 
-/// One single-threaded gemm call for `Xᵀ·dY` with `X` `[rows, i]` and `dY` `[rows, o]`, row-major: the
-/// reference for the CPU backend's split of deep products (vendor/burn-flex `ops/matmul.rs`,
-/// `split_deep_product`).
-fn weight_gradient_single_threaded(x: &[f32], dy: &[f32], rows: usize, i: usize, o: usize) -> Vec<f32> {
-    let mut out = vec![0f32; i * o];
-    // SAFETY: the pointers and strides describe the three buffers exactly: out [i, o] row-major, lhs =
-    // Xᵀ (element (a, r) at r·i + a), rhs = dY (element (r, c) at r·o + c).
+/// `[m, k] × [k, n]` into a new row-major `[m, n]` as one single-threaded gemm call, each operand given as
+/// (elements, row stride, column stride): the reference for the CPU backend's deep-product split and batch
+/// merge (vendor/burn-flex `ops/matmul.rs`), which must give the same bits.
+fn gemm_single_threaded(
+    m: usize,
+    n: usize,
+    k: usize,
+    lhs: (&[f32], isize, isize),
+    rhs: (&[f32], isize, isize),
+) -> Vec<f32> {
+    let mut out = vec![0f32; m * n];
+    // SAFETY: the callers' strides address only elements inside the two slices (checked by the test
+    // shapes), and `out` holds m × n elements.
     unsafe {
         gemm::gemm(
-            i,
-            o,
-            rows,
+            m,
+            n,
+            k,
             out.as_mut_ptr(),
             1,
-            o as isize,
+            n as isize,
             false,
-            x.as_ptr(),
-            i as isize,
-            1,
-            dy.as_ptr(),
-            1,
-            o as isize,
+            lhs.0.as_ptr(),
+            lhs.2,
+            lhs.1,
+            rhs.0.as_ptr(),
+            rhs.2,
+            rhs.1,
             0.0,
             1.0,
             false,
@@ -185,7 +191,8 @@ fn weight_gradients_split_across_threads_equal_one_single_threaded_gemm() {
     // columns (o > i) and by rows (i > o) with a short last block.
     for (rows, i, o) in [(2048, 128, 128), (2048, 128, 512), (2048, 512, 128), (1000, 100, 150), (999, 150, 100)] {
         let (x, dy) = (values(10 + i as u32, rows * i), values(20 + o as u32, rows * o));
-        let want = weight_gradient_single_threaded(&x, &dy, rows, i, o);
+        // Xᵀ is X [rows, i] read with row stride 1 and column stride i.
+        let want = gemm_single_threaded(i, o, rows, (&x, 1, i as isize), (&dy, o as isize, 1));
         let xt = Tensor::<2>::from_data(TensorData::new(x, [rows, i]), &device);
         let dyt = Tensor::<2>::from_data(TensorData::new(dy, [rows, o]), &device);
         let got = read(xt.transpose().matmul(dyt));
@@ -212,35 +219,10 @@ fn a_batch_against_one_shared_matrix_equals_one_single_threaded_gemm_per_batch()
         let x = values(30 + i as u32, b * t * i);
         // The shared matrix is stored [i, o], or [o, i] and used transposed (a strided view).
         let w = values(40 + o as u32, i * o);
-        let mut want = vec![0f32; b * t * o];
-        for batch in 0..b {
-            let (w_rs, w_cs) = if transposed { (1, i as isize) } else { (o as isize, 1) };
-            // SAFETY: batch `batch` of x is rows [batch·t, (batch+1)·t) of a row-major [b·t, i] buffer; w
-            // is [i, o] with the strides above; the output rows are the same rows of [b·t, o].
-            unsafe {
-                gemm::gemm(
-                    t,
-                    o,
-                    i,
-                    want.as_mut_ptr().add(batch * t * o),
-                    1,
-                    o as isize,
-                    false,
-                    x.as_ptr().add(batch * t * i),
-                    1,
-                    i as isize,
-                    w.as_ptr(),
-                    w_cs,
-                    w_rs,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    gemm::Parallelism::None,
-                )
-            };
-        }
+        let (w_rs, w_cs) = if transposed { (1, i as isize) } else { (o as isize, 1) };
+        let want: Vec<f32> = (0..b)
+            .flat_map(|batch| gemm_single_threaded(t, o, i, (&x[batch * t * i..], i as isize, 1), (&w, w_rs, w_cs)))
+            .collect();
         let xt = Tensor::<3>::from_data(TensorData::new(x, [b, t, i]), &device);
         // Transposed as autodiff's matmul backward does it: a view of the stored `[1, o, i]`.
         let wt = if transposed {

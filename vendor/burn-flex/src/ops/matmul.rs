@@ -295,8 +295,8 @@ fn product_2d<T: GemmScalar>(
 /// gapo-playground patch: a deep product (`k ≥ max(m, n)`, as a weight gradient `Xᵀ·dY` summed over
 /// every token) split into one block of output rows or columns per thread, each a single-threaded gemm,
 /// instead of gemm's own threading. gemm forks and joins its threads for every `kc`-deep slice of `k` and
-/// packs in between, which on such shapes left it at 120–220 GFLOP/s on two cores where the split runs at
-/// 240–280 (`examples/gemm_split.rs`, 2-core Xeon). gemm chooses `kc` from `k` and the caches alone and
+/// packs in between, which on such shapes left it at 120–290 GFLOP/s on two cores where the split runs at
+/// 250–300 (`examples/gemm_split.rs`, 2-core Xeon). gemm chooses `kc` from `k` and the caches alone and
 /// sums each output element over `k` in the same order whatever block it is in, so the values are the
 /// same bits (`crates/gapo-core/tests/flex_parallel.rs`). Returns the number of blocks, or `None` to let
 /// gemm thread the product.
@@ -458,9 +458,8 @@ fn matmul_batched_gemm<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexT
     // `[B, T, d_in] × [1, d_in, d_out]`, burn's default when T fills its tiles, and its input gradient)
     // is one `[B·T, d_in] × [d_in, d_out]` product when the left operand is contiguous: the output has the
     // same layout either way. The batched loop below gave every batch a single-threaded gemm that packed the
-    // shared matrix again; the merged product packs it once per thread block and runs at 290–350 GFLOP/s
-    // where the batches ran at 140–320 (`examples/matmul_shapes.rs` against `examples/gemm_split.rs`, two
-    // cores). Each element is still summed over `k` in gemm's order for that `k` (the blocking of `m` and
+    // shared matrix again; merged, the bench's linear layers run 10–12% faster (`examples/gemm_split.rs`,
+    // two cores). Each element is still summed over `k` in gemm's order for that `k` (the blocking of `m` and
     // `n` does not enter it), so the values are the same bits (`tests/flex_parallel.rs`).
     //
     // That holds only where both forms take gemm's general path with the same depth blocking: gemm sums
