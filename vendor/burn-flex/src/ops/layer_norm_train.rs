@@ -53,7 +53,7 @@ fn tensor_f32(mut data: Vec<f32>, shape: Shape) -> FlexTensor {
 }
 
 /// Rows per rayon task: as many as make one task of the element-wise loops (`crate::par_map::CHUNK`).
-#[cfg(feature = "simd")]
+#[cfg(all(feature = "simd", feature = "rayon"))]
 fn rows_per_task(d: usize) -> usize {
     (crate::par_map::CHUNK / d.max(1)).max(1)
 }
@@ -95,10 +95,10 @@ pub fn layer_norm_forward_saving(
             let mut scratch = vec![0.0f32; 2 * d];
             crate::simd::kernels::layer_norm_train_rows_f32(x, gs, bs, eps, o, nz, s, &mut scratch);
         };
-        let per = rows_per_task(d);
         #[cfg(feature = "rayon")]
         if xs.len() >= crate::par_map::PAR_MIN && rows > 1 {
             use rayon::prelude::*;
+            let per = rows_per_task(d);
             o_all
                 .par_chunks_mut(per * d)
                 .zip(nz_all.par_chunks_mut(per * d))
@@ -110,7 +110,6 @@ pub fn layer_norm_forward_saving(
         }
         #[cfg(not(feature = "rayon"))]
         run(xs, o_all, nz_all, s_all);
-        let _ = per;
         let mut denom_shape = shape.clone();
         denom_shape[rank - 1] = 1;
         Some((
@@ -146,17 +145,16 @@ pub fn layer_norm_backward(
         if d == 0 || gs.len() != xs.len() || gs.len() != ss.len() * d || normalized.layout().shape() != &shape {
             return None;
         }
-        let rows = ss.len();
         let (mut dx, mut g_xhat) = (uninit_f32(gs.len()), uninit_f32(gs.len()));
         let (dx_all, gx_all) = (slots(&mut dx, gs.len()), slots(&mut g_xhat, gs.len()));
         let run = |g: &[f32], x: &[f32], s: &[f32], o: &mut [MaybeUninit<f32>], gx: &mut [MaybeUninit<f32>]| {
             let mut scratch = vec![0.0f32; 2 * d];
             crate::simd::kernels::layer_norm_train_backward_rows_f32(g, x, s, gamma, o, gx, &mut scratch);
         };
-        let per = rows_per_task(d);
         #[cfg(feature = "rayon")]
-        if gs.len() >= crate::par_map::PAR_MIN && rows > 1 {
+        if gs.len() >= crate::par_map::PAR_MIN && ss.len() > 1 {
             use rayon::prelude::*;
+            let per = rows_per_task(d);
             dx_all
                 .par_chunks_mut(per * d)
                 .zip(gx_all.par_chunks_mut(per * d))
@@ -168,7 +166,6 @@ pub fn layer_norm_backward(
         }
         #[cfg(not(feature = "rayon"))]
         run(gs, xs, ss, dx_all, gx_all);
-        let _ = (per, rows);
         Some((tensor_f32(dx, shape.clone()), tensor_f32(g_xhat, shape)))
     }
 }
