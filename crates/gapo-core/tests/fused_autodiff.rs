@@ -5,6 +5,8 @@
 //! vendor/burn-flex adds a fused log-softmax. The references are the textbook formulas (PyTorch's
 //! `softmax`, `log_softmax` and `layer_norm` and their gradients) in f64; the loss is `Σ y ⊙ w` with a
 //! fixed random `w`, so the gradient checked is a full vector-Jacobian product, not just a column sum.
+//! The last test checks the gradient of a matmul whose right operand every batch shares (a linear layer),
+//! which vendor/burn-autodiff computes as one product over all rows.
 
 use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::module::layer_norm;
@@ -212,4 +214,66 @@ fn layer_norm_module_trains_through_the_fused_operation() {
     let want: Vec<f64> = (0..8).map(|j| (0..3).map(|r| ws[r * 8 + j] as f64).sum()).collect();
     assert_close("LayerNorm dbeta", &dbeta, &want, 1e-5);
     assert!(ln.gamma.val().grad(&grads).is_some(), "gamma has a gradient");
+}
+
+/// `x [.., m, i] × w [1.., i, o]` (the weight shared by every batch, as in a linear layer) under
+/// autodiff, loss `Σ y ⊙ g`: `dw = Σ_rows xᵀ g` and `dx = g wᵀ` against f64, for rank 3 and rank 4.
+/// vendor/burn-autodiff computes `dw` as one `[i, rows] × [rows, o]` product instead of one product per
+/// batch summed afterwards; on flex its bits are exactly those of that 2-D product, which pins the path.
+/// A right operand with a batch of its own (attention's products) keeps the per-batch gradient.
+#[test]
+fn matmul_gradient_of_a_shared_right_operand_is_one_product_over_all_rows() {
+    let device = Device::flex().autodiff();
+    for (lhs_shape, rhs_batch) in
+        [(vec![4usize, 40, 24], vec![1usize]), (vec![2, 3, 33, 20], vec![1, 1]), (vec![3, 20, 24], vec![3])]
+    {
+        let rank = lhs_shape.len();
+        let (m, i, o) = (lhs_shape[rank - 2], lhs_shape[rank - 1], 17usize);
+        let batches: usize = lhs_shape[..rank - 2].iter().product();
+        let rows = batches * m;
+        let shared = rhs_batch.iter().product::<usize>() == 1;
+        let w_batches = if shared { 1 } else { batches };
+        let (xs, ws, gs) = (values(rows * i, 21, 1.0), values(w_batches * i * o, 22, 1.0), values(rows * o, 23, 1.0));
+        let mut rhs_shape = rhs_batch.clone();
+        rhs_shape.extend([i, o]);
+        let mut out_shape = lhs_shape[..rank - 1].to_vec();
+        out_shape.push(o);
+        let data = |v: &[f32], shape: &[usize]| TensorData::new(v.to_vec(), shape.to_vec());
+        let (dx, dw) = if rank == 3 {
+            let x = Tensor::<3>::from_data(data(&xs, &lhs_shape), &device).require_grad();
+            let w = Tensor::<3>::from_data(data(&ws, &rhs_shape), &device).require_grad();
+            let grads =
+                (x.clone().matmul(w.clone()) * Tensor::<3>::from_data(data(&gs, &out_shape), &device)).sum().backward();
+            (read(x.grad(&grads).unwrap()), read(w.grad(&grads).unwrap()))
+        } else {
+            let x = Tensor::<4>::from_data(data(&xs, &lhs_shape), &device).require_grad();
+            let w = Tensor::<4>::from_data(data(&ws, &rhs_shape), &device).require_grad();
+            let grads =
+                (x.clone().matmul(w.clone()) * Tensor::<4>::from_data(data(&gs, &out_shape), &device)).sum().backward();
+            (read(x.grad(&grads).unwrap()), read(w.grad(&grads).unwrap()))
+        };
+        // f64 references: batch b of x, g uses w's batch b (or the one shared batch).
+        let (mut want_dw, mut want_dx) = (vec![0f64; w_batches * i * o], vec![0f64; rows * i]);
+        for r in 0..rows {
+            let wb = if shared { 0 } else { r / m };
+            for a in 0..i {
+                for c in 0..o {
+                    let (x, g, w) = (xs[r * i + a] as f64, gs[r * o + c] as f64, ws[wb * i * o + a * o + c] as f64);
+                    want_dw[wb * i * o + a * o + c] += x * g;
+                    want_dx[r * i + a] += g * w;
+                }
+            }
+        }
+        let what = format!("{lhs_shape:?} x {rhs_shape:?}");
+        assert_close(&format!("dw {what}"), &dw, &want_dw, 1e-4);
+        assert_close(&format!("dx {what}"), &dx, &want_dx, 1e-4);
+        if shared {
+            let plain = Device::flex();
+            let x2 = Tensor::<2>::from_data(TensorData::new(xs.clone(), [rows, i]), &plain);
+            let g2 = Tensor::<2>::from_data(TensorData::new(gs.clone(), [rows, o]), &plain);
+            let one_product = read(x2.transpose().matmul(g2));
+            let same = dw.iter().zip(&one_product).all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same, "dw {what}: not the bits of the one [i, rows] x [rows, o] product");
+        }
+    }
 }

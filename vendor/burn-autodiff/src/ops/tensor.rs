@@ -644,7 +644,11 @@ impl<B: Backend, C: CheckpointStrategy> FloatTensorOps<Self> for Autodiff<B, C> 
                         broadcast.backward_lhs::<B>(grad)
                     },
                     |grad| {
-                        let lhs = B::float_transpose(lhs.unwrap());
+                        let lhs = lhs.unwrap();
+                        if let Some(grad) = shared_rhs_grad::<B>(&lhs, &grad, &broadcast) {
+                            return grad;
+                        }
+                        let lhs = B::float_transpose(lhs);
                         let grad = B::float_matmul(lhs, grad);
 
                         broadcast.backward_rhs::<B>(grad)
@@ -4791,6 +4795,40 @@ impl<B: Backend, C: CheckpointStrategy> FloatTensorOps<Self> for Autodiff<B, C> 
             }
         }
     }
+}
+
+/// gapo-playground patch: the gradient of a right operand shared by every batch (a linear layer's
+/// weight, `[B.., m, i] × [1.., i, o]`) as one product over all `B·m` rows, `Xᵀ·dY` with `X` as
+/// `[B·m, i]` and `dY` as `[B·m, o]`, as PyTorch computes it, instead of one `[i, o]` product per batch
+/// summed afterwards: no `[B.., i, o]` intermediate and one deep product that the backend can split
+/// across its threads. The sum over the rows runs in another order, so the values differ by rounding.
+/// `None` when the right operand is not broadcast over the batch this way.
+fn shared_rhs_grad<B: Backend>(
+    lhs: &B::FloatTensorPrimitive,
+    grad: &B::FloatTensorPrimitive,
+    broadcast: &BinaryOpsBroadcast,
+) -> Option<B::FloatTensorPrimitive> {
+    let BinaryOpsBroadcast::Broadcasted(lhs_shape, rhs_shape) = broadcast else {
+        return None;
+    };
+    let rank = lhs_shape.num_dims();
+    if rank < 3 || rhs_shape.num_dims() != rank {
+        return None;
+    }
+    let batch_dims = rank - 2;
+    if (0..batch_dims).any(|d| rhs_shape[d] != 1) {
+        return None;
+    }
+    let rows: usize = (0..rank - 1).map(|d| lhs_shape[d]).product();
+    if rows == lhs_shape[rank - 2] {
+        // One batch: nothing to merge.
+        return None;
+    }
+    let (i, o) = (lhs_shape[rank - 1], rhs_shape[rank - 1]);
+    let x = B::float_reshape(lhs.clone(), Shape::from(vec![rows, i]));
+    let dy = B::float_reshape(grad.clone(), Shape::from(vec![rows, o]));
+    let dw = B::float_matmul(B::float_transpose(x), dy);
+    Some(B::float_reshape(dw, rhs_shape.clone()))
 }
 
 #[derive(Debug, Clone)]
