@@ -52,3 +52,11 @@ pub(crate) fn layer_norm_backward<B: Backend>(
     )?;
     Some((from_flex(dx)?, from_flex(g_xhat)?))
 }
+
+/// `dx = y ⊙ (g − Σ_last g ⊙ y)` of a softmax over the last dimension (`y` its output), or `None`.
+pub(crate) fn softmax_backward<B: Backend>(
+    output: &B::FloatTensorPrimitive,
+    grad: &B::FloatTensorPrimitive,
+) -> Option<B::FloatTensorPrimitive> {
+    from_flex(burn_flex::ops::softmax_train::softmax_backward_last(as_flex(output)?, as_flex(grad)?)?)
+}

@@ -261,11 +261,22 @@ fn softmax_last_f32(tensor: FlexTensor) -> FlexTensor {
     // element is written before it is read. The sound zero-memset
     // alternative would require threading `&mut [MaybeUninit<f32>]` through
     // the row kernel, which does not compose with macerator's `#[with_simd]`
-    // signature. The memset is a streaming write on a bandwidth-bound
-    // kernel, so the overhead is small (~10% at the largest bench shape)
-    // and the fused path remains well ahead of decomposed and candle.
-    let mut output: Vec<f32> = vec![0.0; n];
-    let out_slice = output.as_mut_slice();
+    // signature.
+    //
+    // gapo-playground patch: each task zeroes its own chunk of rows just before the kernel overwrites it
+    // (still in cache, and on every thread) instead of one `vec![0.0; n]` on the calling thread first:
+    // that memset was 1.6% of the discriminator step's time on the main thread (perf, 2-core Xeon). The
+    // `&mut [f32]` is formed only after its elements are written, so this stays sound; the values are
+    // unchanged.
+    let mut output: Vec<f32> = Vec::with_capacity(n);
+    let zeroed = |chunk: &mut [core::mem::MaybeUninit<f32>]| -> &mut [f32] {
+        for v in chunk.iter_mut() {
+            v.write(0.0);
+        }
+        // SAFETY: every element of `chunk` was just initialised; `MaybeUninit<f32>` has `f32`'s layout.
+        unsafe { &mut *(chunk as *mut [core::mem::MaybeUninit<f32>] as *mut [f32]) }
+    };
+    let out_slots = &mut output.spare_capacity_mut()[..n];
 
     // Row-parallel via rayon: one macerator dispatch per chunk of rows,
     // amortized over all rows in the chunk.
@@ -274,15 +285,17 @@ fn softmax_last_f32(tensor: FlexTensor) -> FlexTensor {
         use rayon::prelude::*;
         const ROWS_PER_TASK: usize = 64;
         let chunk_elems = ROWS_PER_TASK * last;
-        out_slice
+        out_slots
             .par_chunks_mut(chunk_elems)
             .zip(input.par_chunks(chunk_elems))
-            .for_each(|(o, i)| softmax_rows_f32(i, o, last));
+            .for_each(|(o, i)| softmax_rows_f32(i, zeroed(o), last));
     }
     #[cfg(not(feature = "rayon"))]
     {
-        softmax_rows_f32(input, out_slice, last);
+        softmax_rows_f32(input, zeroed(out_slots), last);
     }
+    // SAFETY: the chunks above cover all `n` slots, each written (zeroed, then by the kernel).
+    unsafe { output.set_len(n) };
 
     FlexTensor::new(
         Bytes::from_elems(output),

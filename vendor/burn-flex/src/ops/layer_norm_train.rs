@@ -21,7 +21,7 @@ use {
 
 /// The rows of a contiguous f32 tensor at offset 0, or `None`.
 #[cfg(feature = "simd")]
-fn rows_f32(t: &FlexTensor) -> Option<&[f32]> {
+pub(crate) fn rows_f32(t: &FlexTensor) -> Option<&[f32]> {
     if t.dtype() != DType::F32 || !t.layout().is_contiguous() || t.layout().start_offset() != 0 {
         return None;
     }
@@ -31,30 +31,31 @@ fn rows_f32(t: &FlexTensor) -> Option<&[f32]> {
 
 /// `n` floats for a kernel to write, not zeroed first (a whole-buffer `memset` per output otherwise).
 #[cfg(feature = "simd")]
-fn uninit_f32(n: usize) -> Vec<f32> {
+pub(crate) fn uninit_f32(n: usize) -> Vec<f32> {
     Vec::with_capacity(n)
 }
 
 /// The kernel's view of `v`'s capacity: `n` slots that may be uninitialised.
 #[cfg(feature = "simd")]
-fn slots(v: &mut Vec<f32>, n: usize) -> &mut [MaybeUninit<f32>] {
+pub(crate) fn slots(v: &mut Vec<f32>, n: usize) -> &mut [MaybeUninit<f32>] {
     &mut v.spare_capacity_mut()[..n]
 }
 
 /// A new contiguous f32 tensor of `shape` from `data`, whose first `shape.num_elements()` slots the kernel
 /// has written.
 #[cfg(feature = "simd")]
-fn tensor_f32(mut data: Vec<f32>, shape: Shape) -> FlexTensor {
+pub(crate) fn tensor_f32(mut data: Vec<f32>, shape: Shape) -> FlexTensor {
     // SAFETY: every caller passes a buffer of that capacity after a kernel wrote each of its slots
     // (`layer_norm_train_rows_f32` writes every output element and σ of every row it is given; the
-    // backward writes every element of `dx` and `g_xhat`; the row blocks cover the buffer).
+    // backward writes every element of `dx` and `g_xhat`; `softmax_backward_rows_f32` every element of
+    // `dx`; the row blocks cover the buffer).
     unsafe { data.set_len(shape.num_elements()) };
     FlexTensor::new(Bytes::from_elems(data), Layout::contiguous(shape), DType::F32)
 }
 
 /// Rows per rayon task: as many as make one task of the element-wise loops (`crate::par_map::CHUNK`).
 #[cfg(all(feature = "simd", feature = "rayon"))]
-fn rows_per_task(d: usize) -> usize {
+pub(crate) fn rows_per_task(d: usize) -> usize {
     (crate::par_map::CHUNK / d.max(1)).max(1)
 }
 

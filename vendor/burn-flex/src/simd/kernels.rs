@@ -400,7 +400,7 @@ mod tests {
 // nine whole-tensor passes forward and about a dozen backward. Each row sum is `sum_body` on the same
 // elements with the same `S` as `sum_rows_at_f32` (what `mean_dim` runs), each element-wise step is the
 // same single IEEE operation in the same order, and nothing is fused into an FMA, so every output is
-// bit-identical to the decomposition's (`crates/gapo-core/tests/flex_layer_norm.rs`).
+// bit-identical to the decomposition's (`crates/gapo-core/tests/flex_row_kernels.rs`).
 
 /// Forward over whole rows of length `gamma.len()`: `normalized = (x − μ) / σ`, `out = normalized ⊙ γ (+ β)`,
 /// `denom[r] = σ = sqrt(Σ(x − μ)² / d + ε)`, with `μ = Σx / d`. `beta` empty means no β. `scratch` holds
@@ -483,6 +483,28 @@ pub fn layer_norm_train_backward_rows_f32<S: Simd>(
         for ((((o, gx), &gh), &xv), &gv) in dxr.iter_mut().zip(gxr.iter_mut()).zip(g_hat.iter()).zip(xr).zip(gr) {
             o.write(((gh - mean_g) - xv * mean_gx) / sigma);
             gx.write(gv * xv);
+        }
+    }
+}
+
+// ============================================================================
+// gapo-playground patch: softmax backward, one pass a row
+// ============================================================================
+
+/// Softmax backward over whole rows of length `scratch.len()`: `dx = y ⊙ (g − Σ(g ⊙ y))`. It replays
+/// burn-autodiff's four ops row by row: `g ⊙ y` element by element, the row sum with `sum_body` (what
+/// `sum_dim` runs on each contiguous row, same `S`), then one subtraction and one multiplication an
+/// element, nothing fused into an FMA, so `dx` is bit-identical to theirs. `dx` is only written.
+#[macerator::with_simd]
+pub fn softmax_backward_rows_f32<S: Simd>(y: &[f32], grad: &[f32], dx: &mut [MaybeUninit<f32>], scratch: &mut [f32]) {
+    let d = scratch.len();
+    for ((yr, gr), dxr) in y.chunks_exact(d).zip(grad.chunks_exact(d)).zip(dx.chunks_exact_mut(d)) {
+        for ((p, &yv), &gv) in scratch.iter_mut().zip(yr).zip(gr) {
+            *p = gv * yv;
+        }
+        let dot = sum_body::<S, f32>(scratch);
+        for ((o, &yv), &gv) in dxr.iter_mut().zip(yr).zip(gr) {
+            o.write(yv * (gv - dot));
         }
     }
 }

@@ -1,16 +1,20 @@
-//! Layer norm on the CPU backend while training: burn-autodiff's layer norm hands its forward and backward
-//! to burn-flex's row kernels (vendor/burn-autodiff `ops/flex_fused.rs`, vendor/burn-flex
-//! `ops/layer_norm_train.rs`), one pass a row instead of about twenty whole-tensor passes. They must give
-//! exactly the values of the decomposition they replace, so that no run's numbers change.
+//! The row kernels burn-flex runs for autodiff operations while training on the CPU backend: layer norm's
+//! forward and backward and softmax's backward, handed over by burn-autodiff (vendor/burn-autodiff
+//! `ops/flex_fused.rs`; vendor/burn-flex `ops/layer_norm_train.rs`, `ops/softmax_train.rs`), one pass a row
+//! instead of whole-tensor passes. They must give exactly the values of the tensor ops they replace, so
+//! that no run's numbers change.
 //!
-//! The reference here is that decomposition written out with tensor ops on untracked tensors, op by op
-//! as the autodiff operation ran it before: forward `μ = mean(x)`, `c = x − μ`, `σ = sqrt(mean(c ⊙ c) + ε)`,
-//! `x̂ = c / σ`, `y = x̂ ⊙ γ + β`; backward, with `ĝ = g ⊙ γ`,
-//! `dx = ((ĝ − mean(ĝ)) − x̂ ⊙ mean(ĝ ⊙ x̂)) / σ`, `dγ = Σ_rows g ⊙ x̂`, `dβ = Σ_rows g`. Every comparison
-//! is on the bits.
+//! The reference for layer norm is its decomposition written out with tensor ops on untracked tensors, op
+//! by op as the autodiff operation ran it before: forward `μ = mean(x)`, `c = x − μ`,
+//! `σ = sqrt(mean(c ⊙ c) + ε)`, `x̂ = c / σ`, `y = x̂ ⊙ γ + β`; backward, with `ĝ = g ⊙ γ`,
+//! `dx = ((ĝ − mean(ĝ)) − x̂ ⊙ mean(ĝ ⊙ x̂)) / σ`, `dγ = Σ_rows g ⊙ x̂`, `dβ = Σ_rows g`. For softmax's
+//! backward it is `dx = y ⊙ (g − Σ_last g ⊙ y)` as four tensor ops. Every comparison is on the bits.
 
+use burn::tensor::activation::softmax;
 use burn::tensor::module::layer_norm;
 use burn::tensor::{Device, Tensor, TensorData};
+use burn_flex::FlexTensor;
+use burn_flex::ops::softmax_train::softmax_backward_last;
 
 fn values(seed: u32, n: usize, scale: f32, shift: f32) -> Vec<f32> {
     let mut s = seed;
@@ -99,4 +103,42 @@ fn layer_norm_at_small_and_ragged_shapes_equals_the_decomposition() {
     check(2, 3, 130, false, 51);
     // Above the threshold with a ragged last block of rows: 1,031 rows of 67.
     check(1, 1031, 67, true, 61);
+}
+
+/// Softmax along the last dimension of `dims` under autodiff, loss `Σ y ⊙ w`: `dx` against the four
+/// tensor ops of the closed form on untracked tensors (multiply, sum, subtract, multiply), bit for bit.
+fn check_softmax(dims: [usize; 4], seed: u32) {
+    let device = Device::flex().autodiff();
+    let plain = Device::flex();
+    let n: usize = dims.iter().product();
+    let x = values(seed, n, 4.0, 0.0);
+    let w = values(seed + 1, n, 1.0, 0.0);
+    let xt = Tensor::<4>::from_data(TensorData::new(x.clone(), dims), &device).require_grad();
+    let y = softmax(xt.clone(), 3);
+    let grads = (y.clone() * Tensor::<4>::from_data(TensorData::new(w.clone(), dims), &device)).sum().backward();
+    let dx = read(xt.grad(&grads).unwrap());
+
+    let yr = softmax(Tensor::<4>::from_data(TensorData::new(x, dims), &plain), 3);
+    let g = Tensor::<4>::from_data(TensorData::new(w, dims), &plain);
+    let dot = (g.clone() * yr.clone()).sum_dim(3);
+    let want_dx = yr.clone() * (g.clone() - dot);
+    // The kernel itself, called directly: the autodiff comparison above would also hold if the operation
+    // fell back to the four ops.
+    let flex = |t: &Tensor<4>| FlexTensor::from_data(t.to_data());
+    let kernel_dx = softmax_backward_last(&flex(&yr), &flex(&g)).expect("contiguous f32 rows take the kernel");
+    let kernel_dx = kernel_dx.into_data().convert::<f32>().into_vec::<f32>().unwrap();
+    let want_dx = read(want_dx);
+    assert_bits_eq(&read(y), &read(yr), &format!("{dims:?}: y"));
+    assert_bits_eq(&dx, &want_dx, &format!("{dims:?}: dx"));
+    assert_bits_eq(&kernel_dx, &want_dx, &format!("{dims:?}: the kernel's dx"));
+}
+
+#[test]
+fn softmax_backward_equals_the_four_tensor_ops() {
+    // The bench's attention weights [16, 4, 128, 128]: 1 Mi elements, split across threads in blocks of rows.
+    check_softmax([16, 4, 128, 128], 71);
+    // One thread, short and ragged rows; above the threshold with a ragged last block (1,031 rows of 67).
+    check_softmax([1, 2, 3, 5], 81);
+    check_softmax([1, 1, 1, 1], 91);
+    check_softmax([1, 1, 1031, 67], 101);
 }
