@@ -126,7 +126,7 @@ fn check_softmax(dims: [usize; 4], seed: u32) {
     // fell back to the four ops.
     let flex = |t: &Tensor<4>| FlexTensor::from_data(t.to_data());
     let kernel_dx = softmax_backward_last(&flex(&yr), &flex(&g)).expect("contiguous f32 rows take the kernel");
-    let kernel_dx = kernel_dx.into_data().convert::<f32>().into_vec::<f32>().unwrap();
+    let kernel_dx = kernel_dx.into_data().convert::<f32>().try_into_vec::<f32>().unwrap();
     let want_dx = read(want_dx);
     assert_bits_eq(&read(y), &read(yr), &format!("{dims:?}: y"));
     assert_bits_eq(&dx, &want_dx, &format!("{dims:?}: dx"));

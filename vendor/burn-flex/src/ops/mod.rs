@@ -110,6 +110,7 @@ pub mod grid_sample;
 mod int;
 pub mod interpolate;
 pub mod layer_norm_train;
+mod row_buffers;
 pub mod softmax_train;
 pub mod mask;
 pub mod matmul;

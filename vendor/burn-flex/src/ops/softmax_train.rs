@@ -10,7 +10,7 @@
 use crate::FlexTensor;
 #[cfg(feature = "simd")]
 use {
-    super::layer_norm_train::{rows_f32, slots, tensor_f32, uninit_f32},
+    super::row_buffers::{rows_f32, slots, tensor_f32, uninit_f32},
     alloc::vec,
     core::mem::MaybeUninit,
 };
@@ -41,7 +41,7 @@ pub fn softmax_backward_last(y: &FlexTensor, grad: &FlexTensor) -> Option<FlexTe
         #[cfg(feature = "rayon")]
         if ys.len() >= crate::par_map::PAR_MIN && ys.len() > d {
             use rayon::prelude::*;
-            let per = super::layer_norm_train::rows_per_task(d) * d;
+            let per = super::row_buffers::rows_per_task(d) * d;
             dx_all
                 .par_chunks_mut(per)
                 .zip(ys.par_chunks(per).zip(gs.par_chunks(per)))
