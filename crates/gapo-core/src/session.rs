@@ -561,7 +561,8 @@ impl Session {
                 let batch: Vec<&Labelled> =
                     order[cursor..(cursor + bs).min(order.len())].iter().map(|&i| &self.pref_rows[i]).collect();
                 let disc = self.disc.as_mut().expect("discriminator");
-                let loss = disc.train_batch(&self.tokenizer, &batch, &self.device).await?;
+                let lr = self.config.disc.warmup_lr.unwrap_or(self.config.disc.lr);
+                let loss = disc.train_batch_at(lr, &self.tokenizer, &batch, &self.device).await?;
                 self.pairs_eval = None;
                 report.metrics.insert("disc/loss".into(), loss);
                 let cursor = cursor + bs;
@@ -646,7 +647,8 @@ impl Session {
                 let batch: Vec<&Labelled> =
                     order[cursor..(cursor + bs).min(order.len())].iter().map(|&i| &self.disc_rows[i]).collect();
                 let disc = self.disc.as_mut().expect("discriminator");
-                let loss = disc.train_batch(&self.tokenizer, &batch, &self.device).await?;
+                let lr = self.config.disc.warmup_lr.unwrap_or(self.config.disc.lr);
+                let loss = disc.train_batch_at(lr, &self.tokenizer, &batch, &self.device).await?;
                 self.pairs_eval = None;
                 report.metrics.insert("disc/loss".into(), loss);
                 let cursor = cursor + bs;

@@ -26,6 +26,9 @@ pub struct DiscConfig {
     pub batch: usize,
     /// Epochs over the preferential-prompt pairs before the first stage.
     pub warmup_epochs: usize,
+    /// Learning rate of those warm-up epochs; unset: `lr`. A larger one lets fewer epochs (the warm-up is
+    /// most of a `form` run's time) reach a discriminator that scores every kind the right way round.
+    pub warmup_lr: Option<f64>,
     /// Epochs over the mixed set in each discriminator phase.
     pub epochs_per_stage: usize,
     pub max_grad_norm: f64,
@@ -42,6 +45,7 @@ impl Default for DiscConfig {
             lr: 1e-3,
             batch: 32,
             warmup_epochs: 2,
+            warmup_lr: None,
             epochs_per_stage: 3,
             max_grad_norm: 1.0,
             init_from_generator: false,
@@ -104,6 +108,17 @@ impl DiscTrainer {
         batch: &[&Labelled],
         device: &Device,
     ) -> Result<f64> {
+        self.train_batch_at(self.config.lr, tokenizer, batch, device).await
+    }
+
+    /// `train_batch` at learning rate `lr` (the warm-up's `warmup_lr`).
+    pub async fn train_batch_at(
+        &mut self,
+        lr: f64,
+        tokenizer: &GapoTokenizer,
+        batch: &[&Labelled],
+        device: &Device,
+    ) -> Result<f64> {
         let labels: Vec<f32> = batch.iter().map(|r| r.2).collect();
         let labels = Tensor::<1>::from_data(TensorData::new(labels, [batch.len()]), device);
         let loss = bce_loss(logits(&self.disc, tokenizer, batch, device)?, labels);
@@ -113,7 +128,7 @@ impl DiscTrainer {
         }
         let grads = GradientsParams::from_grads(loss.backward(), &self.disc);
         let (grads, _) = clip_global_norm(&self.disc, grads, self.config.max_grad_norm);
-        self.disc = self.optim.step(self.config.lr, self.disc.clone(), grads);
+        self.disc = self.optim.step(lr, self.disc.clone(), grads);
         Ok(value)
     }
 
