@@ -63,3 +63,35 @@ fn writing_checkpoints_does_not_change_a_run() {
     };
     assert_eq!(run_with(0), run_with(1));
 }
+
+#[test]
+fn the_warmup_learning_rate_is_its_own_field() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    // Unset, the warm-up trains D at `disc.lr`; set, at its own rate (0: D stays as initialised).
+    use futures_lite::future::block_on;
+    use gapo_core::session::{Algo, Session};
+    let warmup_losses = |warmup_lr: Option<f64>| -> Vec<f64> {
+        let mut config = common::tiny_run(Algo::Gapo);
+        config.disc.warmup_lr = warmup_lr;
+        let mut s = Session::new(config, Device::flex()).unwrap();
+        let mut losses = Vec::new();
+        loop {
+            let r = block_on(s.step()).unwrap();
+            if r.phase == "warmup" {
+                losses.push(r.metrics["disc/loss"]);
+            }
+            if r.done {
+                return losses;
+            }
+        }
+    };
+    let lr = common::tiny_run(Algo::Gapo).disc.lr;
+    let unset = warmup_losses(None);
+    assert!(unset.len() > 1, "the tiny run has a warm-up of several steps");
+    assert_eq!(unset, warmup_losses(Some(lr)), "unset is disc.lr");
+    // The first batch is scored before any update, so it agrees; after it, a frozen D scores the batches
+    // differently from one that learns.
+    let frozen = warmup_losses(Some(0.0));
+    assert_eq!(unset[0], frozen[0]);
+    assert!(unset[1..].iter().zip(&frozen[1..]).all(|(a, b)| a != b), "{unset:?} vs {frozen:?}");
+}
