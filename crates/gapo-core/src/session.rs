@@ -647,8 +647,7 @@ impl Session {
                 let batch: Vec<&Labelled> =
                     order[cursor..(cursor + bs).min(order.len())].iter().map(|&i| &self.disc_rows[i]).collect();
                 let disc = self.disc.as_mut().expect("discriminator");
-                let lr = self.config.disc.warmup_lr.unwrap_or(self.config.disc.lr);
-                let loss = disc.train_batch_at(lr, &self.tokenizer, &batch, &self.device).await?;
+                let loss = disc.train_batch(&self.tokenizer, &batch, &self.device).await?;
                 self.pairs_eval = None;
                 report.metrics.insert("disc/loss".into(), loss);
                 let cursor = cursor + bs;

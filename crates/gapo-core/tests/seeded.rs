@@ -67,18 +67,21 @@ fn writing_checkpoints_does_not_change_a_run() {
 #[test]
 fn the_warmup_learning_rate_is_its_own_field() {
     let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
-    // Unset, the warm-up trains D at `disc.lr`; set, at its own rate (0: D stays as initialised).
+    // Unset, the warm-up trains D at `disc.lr`; set, at its own rate (0: D stays as initialised), and the
+    // discriminator phases keep `disc.lr`.
     use futures_lite::future::block_on;
     use gapo_core::session::{Algo, Session};
-    let warmup_losses = |warmup_lr: Option<f64>| -> Vec<f64> {
+    // D's loss at each step of `phase`, with the warm-up at `warmup_lr` and the discriminator phases at `lr`.
+    let losses = |phase: &str, warmup_lr: Option<f64>, lr: f64| -> Vec<f64> {
         let mut config = common::tiny_run(Algo::Gapo);
         config.disc.warmup_lr = warmup_lr;
+        config.disc.lr = lr;
         let mut s = Session::new(config, Device::flex()).unwrap();
         let mut losses = Vec::new();
         loop {
             let r = block_on(s.step()).unwrap();
-            if r.phase == "warmup" {
-                losses.push(r.metrics["disc/loss"]);
+            if let (true, Some(&loss)) = (r.phase == phase, r.metrics.get("disc/loss")) {
+                losses.push(loss);
             }
             if r.done {
                 return losses;
@@ -86,6 +89,7 @@ fn the_warmup_learning_rate_is_its_own_field() {
         }
     };
     let lr = common::tiny_run(Algo::Gapo).disc.lr;
+    let warmup_losses = |warmup_lr: Option<f64>| losses("warmup", warmup_lr, lr);
     let unset = warmup_losses(None);
     assert!(unset.len() > 1, "the tiny run has a warm-up of several steps");
     assert_eq!(unset, warmup_losses(Some(lr)), "unset is disc.lr");
@@ -94,4 +98,8 @@ fn the_warmup_learning_rate_is_its_own_field() {
     let frozen = warmup_losses(Some(0.0));
     assert_eq!(unset[0], frozen[0]);
     assert!(unset[1..].iter().zip(&frozen[1..]).all(|(a, b)| a != b), "{unset:?} vs {frozen:?}");
+    // The discriminator phases keep `disc.lr`: after a frozen warm-up, D learns in them at `lr` and not at 0.
+    let (learning, still) = (losses("discriminator", Some(0.0), lr), losses("discriminator", Some(0.0), 0.0));
+    assert!(learning.len() > 1 && learning[0] == still[0], "{learning:?} vs {still:?}");
+    assert!(learning[1..].iter().zip(&still[1..]).any(|(a, b)| a != b), "{learning:?} vs {still:?}");
 }
