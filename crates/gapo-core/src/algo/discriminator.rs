@@ -26,8 +26,8 @@ pub struct DiscConfig {
     pub batch: usize,
     /// Epochs over the preferential-prompt pairs before the first stage.
     pub warmup_epochs: usize,
-    /// Learning rate of those warm-up epochs; unset: `lr`. A larger one lets fewer epochs (the warm-up is
-    /// most of a `form` run's time) reach a discriminator that scores every kind the right way round.
+    /// Learning rate of those warm-up epochs only; unset: `lr`. Added to try a shorter warm-up (it is half
+    /// of a `form` run); 8 epochs at 2e-3 did not give the D that 16 at 1e-3 do (README, "What we found").
     pub warmup_lr: Option<f64>,
     /// Epochs over the mixed set in each discriminator phase.
     pub epochs_per_stage: usize,
