@@ -233,6 +233,7 @@ fn gapo_stage(args: &BenchArgs, device: &Device, seed: u64) -> Result<Row> {
     let mut c = RunConfig { preset: args.preset.clone(), seed, ..RunConfig::default() };
     c.task.n_train = 256;
     c.task.n_eval = 16;
+    c.task.n_eval_in = 16;
     c.sft.steps = 1;
     c.disc.warmup_epochs = 1;
     c.disc.epochs_per_stage = 1;

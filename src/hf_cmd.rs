@@ -157,7 +157,8 @@ pub fn load_models(
                 "first" => Pooling::First,
                 "last" => Pooling::Last,
                 "mean" => Pooling::Mean,
-                other => anyhow::bail!("--pooling {other}: expected first, last or mean"),
+                "pair" => Pooling::Pair,
+                other => anyhow::bail!("--pooling {other}: expected first, last, mean or pair"),
             };
             println!(
                 "discriminator: {} ({:?}, {} layers, width {}), pooling {}",

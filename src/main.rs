@@ -4,6 +4,7 @@
 mod atomic;
 mod bench_cmd;
 mod compare_cmd;
+mod curves;
 mod data_cmd;
 mod eval_cmd;
 mod generate_cmd;

@@ -126,6 +126,12 @@ pub fn print_report(label: &str, r: &EvalReport) {
         "{label}: prompt-level strict {:.3}, instruction-level strict {:.3} on {} held-out prompts",
         r.prompt_strict, r.instruction_strict, r.prompts
     );
+    if let Some(i) = &r.in_distribution {
+        println!(
+            "{label}: prompt-level strict {:.3}, instruction-level strict {:.3} on {} in-distribution prompts",
+            i.prompt_strict, i.instruction_strict, i.prompts
+        );
+    }
 }
 
 fn print_step(r: &StepReport, every: usize, last_phase: &mut String, bar: &ProgressBar) {
@@ -152,14 +158,20 @@ fn print_step(r: &StepReport, every: usize, last_phase: &mut String, bar: &Progr
             "[{:>5}] stage {} generator  {}",
             r.step,
             r.stage.unwrap_or(0),
-            show(&["objective/scores", "objective/kl", "loss/policy_avg", "loss/value_avg", "policy/clipfrac_avg"])
+            show(&["objective/scores", "rollout/checker_pass", "objective/kl", "loss/policy_avg", "loss/value_avg"])
         )),
         "probe" => println(format!(
             "[{:>5}] stage {} probe {:?}: {}",
             r.step,
             r.stage.unwrap_or(0),
             r.probe.unwrap(),
-            show(&["disc/real_score", "disc/fake_score", "disc/fake_accuracy", "disc/accuracy", "disc/f1"])
+            show(&[
+                "disc/real_score",
+                "disc/fake_score",
+                "disc/accuracy",
+                "disc/pairwise_accuracy",
+                "disc/blank_response_accuracy"
+            ])
         )),
         "discriminator" if r.metrics.contains_key("disc/rows") => println(format!(
             "[{:>5}] stage {} discriminator: {} rows (with fresh fakes)",
@@ -427,6 +439,9 @@ pub fn drive(
         save("discriminator.safetensors", &bytes)?;
     }
     metrics.sync_all().context("flushing metrics.jsonl")?;
+    // The learning curves, from every line of metrics.jsonl (a resumed run's earlier steps included).
+    let logged = std::fs::read_to_string(&metrics_path).context("reading metrics.jsonl back")?;
+    save("curves.svg", crate::curves::svg(&logged).as_bytes())?;
     let samples: String = session
         .task
         .eval
@@ -446,15 +461,24 @@ pub fn drive(
     // The run is complete: its resume point is no longer needed.
     let _ = std::fs::remove_file(out.join(RESUME_FILE));
 
-    println!("\n{:<10} {:>14} {:>18}", "model", "prompt-strict", "instruction-strict");
+    // Prompt- and instruction-level strict, held out (unseen combinations) and in distribution.
+    println!(
+        "\n{:<10} {:>14} {:>18} {:>16} {:>16}",
+        "model", "prompt-strict", "instruction-strict", "in-dist prompt", "in-dist instr."
+    );
+    let row = |name: String, r: &EvalReport| {
+        let (ip, ii) =
+            r.in_distribution.as_ref().map_or((f64::NAN, f64::NAN), |i| (i.prompt_strict, i.instruction_strict));
+        println!("{name:<10} {:>14.3} {:>18.3} {ip:>16.3} {ii:>16.3}", r.prompt_strict, r.instruction_strict);
+    };
     if let Some(s) = &session.sft_eval {
-        println!("{:<10} {:>14.3} {:>18.3}", "SFT start", s.prompt_strict, s.instruction_strict);
+        row("SFT start".into(), s);
     }
     if config.algo != Algo::Sft {
-        println!("{:<10} {:>14.3} {:>18.3}", format!("{:?}", config.algo), last.prompt_strict, last.instruction_strict);
+        row(format!("{:?}", config.algo), &last);
     }
     println!(
-        "\nfinished in {:.1}s (this process); files in {}/ (config.json, tokenizer.json, {generator_files}, discriminator.safetensors with gapo/ppo, metrics.jsonl, samples.jsonl)",
+        "\nfinished in {:.1}s (this process); files in {}/ (config.json, tokenizer.json, {generator_files}, discriminator.safetensors with gapo/ppo, metrics.jsonl, curves.svg, samples.jsonl)",
         started.elapsed().as_secs_f64(),
         out.display()
     );

@@ -40,6 +40,7 @@ pub fn base_config() -> RunConfig {
     let mut c = RunConfig::default();
     c.task.n_train = 400;
     c.task.n_eval = 24;
+    c.task.n_eval_in = 24;
     c.sft.steps = 200;
     c.gapo.stages = 3;
     c.gapo.rollouts_per_stage = 4;

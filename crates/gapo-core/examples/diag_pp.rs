@@ -4,7 +4,7 @@
 //! 500 further training-distribution items it never saw, and on the held-out prompts' pairs (unseen
 //! combinations and k = K), per kind of the changed constraint.
 //! The task's settings come from the environment variable GAPO_TASK (TOML, e.g. `k_max = 3`).
-//!     cargo run --release -p gapo-core --example diag_pp -- N EPOCHS LR [first|last|mean] D_MODEL LAYERS [noresp|answered|answered-noresp] [HF_ENCODER_DIR]
+//!     cargo run --release -p gapo-core --example diag_pp -- N EPOCHS LR [first|last|mean|pair] D_MODEL LAYERS [noresp|answered|answered-noresp] [HF_ENCODER_DIR]
 use burn::module::Module;
 #[path = "common/hf_dir.rs"]
 mod hf_dir;
@@ -28,6 +28,7 @@ fn main() {
     let lr: f64 = arg(3, "1e-3").parse().unwrap();
     let pooling = match arg(4, "first").as_str() {
         "mean" => gapo_core::model::Pooling::Mean,
+        "pair" => gapo_core::model::Pooling::Pair,
         "last" => gapo_core::model::Pooling::Last,
         _ => gapo_core::model::Pooling::First,
     };

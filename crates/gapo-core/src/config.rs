@@ -33,6 +33,7 @@ pub enum PoolingSpec {
     First,
     Last,
     Mean,
+    Pair,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,6 +101,7 @@ impl ModelPreset {
             PoolingSpec::First => Pooling::First,
             PoolingSpec::Last => Pooling::Last,
             PoolingSpec::Mean => Pooling::Mean,
+            PoolingSpec::Pair => Pooling::Pair,
         };
         DiscriminatorConfig::new(vocab_size)
             .with_d_model(d.d_model)

@@ -96,12 +96,42 @@ impl std::str::FromStr for Algo {
 pub struct SftConfig {
     pub steps: usize,
     pub batch: usize,
+    /// The peak learning rate.
     pub lr: f64,
+    /// `constant`, or `cosine`: a linear warm-up over the first 5% of the steps, then a cosine decay to a
+    /// tenth of `lr` at the last step (nanoGPT's schedule).
+    pub schedule: LrSchedule,
+}
+
+/// How the SFT learning rate moves over its steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LrSchedule {
+    Constant,
+    Cosine,
+}
+
+impl SftConfig {
+    /// The learning rate of SFT step `step` (0-based) of `self.steps`.
+    pub fn lr_at(&self, step: usize) -> f64 {
+        match self.schedule {
+            LrSchedule::Constant => self.lr,
+            LrSchedule::Cosine => {
+                let warmup = (self.steps / 20).max(1);
+                if step < warmup {
+                    return self.lr * (step + 1) as f64 / warmup as f64;
+                }
+                let progress = (step - warmup) as f64 / (self.steps.saturating_sub(warmup + 1)).max(1) as f64;
+                let floor = 0.1 * self.lr;
+                floor + 0.5 * (self.lr - floor) * (1.0 + (std::f64::consts::PI * progress.min(1.0)).cos())
+            }
+        }
+    }
 }
 
 impl Default for SftConfig {
     fn default() -> Self {
-        Self { steps: 800, batch: 16, lr: 2e-3 }
+        Self { steps: 800, batch: 16, lr: 2e-3, schedule: LrSchedule::Constant }
     }
 }
 
@@ -236,9 +266,9 @@ pub struct Session {
     pub(crate) disc_rows: Vec<Labelled>,
     /// Preferential-prompt pairs built on the held-out prompts: D's accuracy on unseen combinations.
     pub(crate) heldout_pairs: Vec<Labelled>,
-    /// D's evaluation on `heldout_pairs`, kept until D's next update (the probes before and after a
-    /// generator phase see the same D, so it is computed once).
-    pub(crate) pairs_eval: Option<DiscEval>,
+    /// D's evaluation on `heldout_pairs` and on the same pairs with every response blanked, kept until D's
+    /// next update (the probes before and after a generator phase see the same D, so it is computed once).
+    pub(crate) pairs_eval: Option<(DiscEval, DiscEval)>,
     pub(crate) rng: SplitMix64,
     pub(crate) state: State,
     pub(crate) steps: usize,
@@ -418,7 +448,8 @@ impl Session {
         matches!(self.state, State::Done)
     }
 
-    /// Greedy completions of the held-out prompts, scored by the checkers.
+    /// Greedy completions of the held-out prompts, scored by the checkers; the in-distribution prompts' report
+    /// rides along in `in_distribution`. Returns the held-out responses.
     pub async fn evaluate(&self) -> Result<(EvalReport, Vec<String>)> {
         let prompts: Vec<String> = self.task.eval.iter().map(|e| e.prompt.clone()).collect();
         let greedy = SamplingConfig::new().with_greedy(true);
@@ -426,7 +457,22 @@ impl Session {
         let responses =
             complete(&self.generator(), &self.tokenizer, &prompts, e.max_new_tokens, &greedy, e.batch, &self.device)
                 .await?;
-        Ok((evaluate(&self.task.eval, &responses), responses))
+        let mut report = evaluate(&self.task.eval, &responses);
+        if !self.task.eval_in.is_empty() {
+            let prompts: Vec<String> = self.task.eval_in.iter().map(|e| e.prompt.clone()).collect();
+            let answers = complete(
+                &self.generator(),
+                &self.tokenizer,
+                &prompts,
+                e.max_new_tokens,
+                &greedy,
+                e.batch,
+                &self.device,
+            )
+            .await?;
+            report.in_distribution = Some(Box::new(evaluate(&self.task.eval_in, &answers)));
+        }
+        Ok((report, responses))
     }
 
     fn probe_examples(&self) -> Vec<Example> {
@@ -464,7 +510,7 @@ impl Session {
         self.state = match state {
             State::Sft { step } => {
                 report.phase = "sft".into();
-                let loss = self.sft_step().await?;
+                let loss = self.sft_step(self.config.sft.lr_at(step)).await?;
                 report.metrics.insert("loss/sft".into(), loss);
                 if step + 1 >= self.config.sft.steps { State::SftEval } else { State::Sft { step: step + 1 } }
             }
@@ -585,11 +631,18 @@ impl Session {
                 // the fake score between two probes is the change of the models, not sampling noise.
                 self.device.seed(self.config.seed ^ 0x9B0BE);
                 let e = probe(learner, disc, &self.tokenizer, &probe_set, &self.device).await?;
-                let pairs = match self.pairs_eval.take() {
+                let (pairs, blank) = match self.pairs_eval.take() {
                     Some(cached) => cached,
-                    None => disc.evaluate(&self.tokenizer, &self.heldout_pairs, &self.device).await?,
+                    None => {
+                        let blanked: Vec<Labelled> =
+                            self.heldout_pairs.iter().map(|(p, _, y)| (p.clone(), String::new(), *y)).collect();
+                        (
+                            disc.evaluate(&self.tokenizer, &self.heldout_pairs, &self.device).await?,
+                            disc.evaluate(&self.tokenizer, &blanked, &self.device).await?,
+                        )
+                    }
                 };
-                self.pairs_eval = Some(pairs.clone());
+                self.pairs_eval = Some((pairs.clone(), blank.clone()));
                 // Real vs fresh fakes on held-out prompts.
                 report.metrics.insert("disc/real_score".into(), e.real_score);
                 report.metrics.insert("disc/fake_score".into(), e.fake_score);
@@ -600,6 +653,12 @@ impl Session {
                 report.metrics.insert("disc/recall".into(), pairs.metrics.recall);
                 report.metrics.insert("disc/f1".into(), pairs.metrics.f1);
                 report.metrics.insert("disc/pairs_loss".into(), pairs.loss);
+                // The same pairs with every response blanked: what D reads from the prompts alone. A D that
+                // checks the response against the prompt falls to chance here (0.5).
+                report.metrics.insert("disc/blank_response_accuracy".into(), blank.metrics.accuracy);
+                // How often D scores the response higher under its accepted prompt than under the rejected one.
+                report.metrics.insert("disc/pairwise_accuracy".into(), pairs.pairwise_accuracy());
+                report.metrics.insert("disc/blank_response_pairwise_accuracy".into(), blank.pairwise_accuracy());
                 match point {
                     ProbePoint::StageStart => State::Generator { stage, iteration: 0 },
                     ProbePoint::AfterGenerator if self.config.algo == Algo::Gapo => State::DiscSample { stage },
@@ -696,7 +755,7 @@ impl Session {
         v
     }
 
-    async fn sft_step(&mut self) -> Result<f64> {
+    async fn sft_step(&mut self, lr: f64) -> Result<f64> {
         let c = self.config.sft.clone();
         let generator = self.sft_generator.take().expect("SFT generator");
         let picks: Vec<usize> = (0..c.batch).map(|_| self.rng.below(self.task.train.len())).collect();
@@ -712,7 +771,7 @@ impl Session {
             return Err(GapoError::Diverged(format!("loss/sft is {value}: the update was skipped")));
         }
         let grads = GradientsParams::from_grads(loss.backward(), &generator);
-        self.sft_generator = Some(self.sft_optim.step(c.lr, generator, grads));
+        self.sft_generator = Some(self.sft_optim.step(lr, generator, grads));
         Ok(value)
     }
 
@@ -789,12 +848,20 @@ impl Session {
     }
 }
 
+/// `eval/…` on the held-out prompts (out of distribution), `eval_in/…` on the in-distribution ones.
 fn insert_eval(m: &mut BTreeMap<String, f64>, r: &EvalReport) {
-    m.insert("eval/prompt_strict".into(), r.prompt_strict);
-    m.insert("eval/instruction_strict".into(), r.instruction_strict);
+    insert_eval_as(m, "eval", r);
+    if let Some(r) = &r.in_distribution {
+        insert_eval_as(m, "eval_in", r);
+    }
+}
+
+fn insert_eval_as(m: &mut BTreeMap<String, f64>, prefix: &str, r: &EvalReport) {
+    m.insert(format!("{prefix}/prompt_strict"), r.prompt_strict);
+    m.insert(format!("{prefix}/instruction_strict"), r.instruction_strict);
     for (kind, s) in &r.per_kind {
-        m.insert(format!("eval/{kind}/instruction_strict"), s.instruction_strict());
-        m.insert(format!("eval/{kind}/prompt_strict"), s.prompt_strict());
+        m.insert(format!("{prefix}/{kind}/instruction_strict"), s.instruction_strict());
+        m.insert(format!("{prefix}/{kind}/prompt_strict"), s.prompt_strict());
     }
 }
 

@@ -7,7 +7,8 @@ use gapo_core::algo::kl_control::KlController;
 use gapo_core::algo::kto::{KtoWeights, kto_loss};
 use gapo_core::algo::orpo::orpo_loss;
 use gapo_core::algo::ppo::{
-    KlEstimator, gae, gae_naive, kl_estimate, leave_one_out, policy_loss, shaped_rewards, value_loss, whiten,
+    KlEstimator, gae, gae_naive, group_norm, kl_estimate, leave_one_out, policy_loss, shaped_rewards, value_loss,
+    whiten,
 };
 use gapo_core::algo::reward::{bce_loss, bradley_terry_loss, classification};
 use gapo_core::algo::simpo::simpo_loss;
@@ -192,6 +193,18 @@ fn kl_controllers_follow_ziegler() {
     adaptive.update(6.6, 100); // error 0.1, inside the clip
     assert!((adaptive.beta() - before * (1.0 + 0.1 * 100.0 / 10_000.0)).abs() < 1e-12);
     assert_eq!(KlController::Fixed { beta: -1.0 }.beta(), 0.0, "a negative β counts as 0, as OpenRLHF");
+}
+
+#[test]
+fn group_norm_centres_and_scales_each_prompts_samples() {
+    // OpenRLHF `group_norm`: (r - r.mean(-1)) / (r.std(-1) + 1e-9), torch.std unbiased. Two prompts of three
+    // samples: [1, 0, 0.5] has mean 0.5 and std 0.5; [0.2, 0.2, 0.2] has std 0 and gives zeros.
+    let s = [1.0, 0.0, 0.5, 0.2, 0.2, 0.2];
+    let got = vals(group_norm(t1(&s), 3));
+    let want = [1.0, -1.0, 0.0, 0.0, 0.0, 0.0];
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() < 1e-5, "{got:?}");
+    }
 }
 
 #[test]

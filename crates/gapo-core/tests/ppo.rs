@@ -4,7 +4,7 @@
 use burn::tensor::{Device, Tensor, TensorData};
 use futures_lite::future::block_on;
 use gapo_core::algo::kl_control::KlController;
-use gapo_core::algo::ppo_trainer::{PpoConfig, PpoLearner};
+use gapo_core::algo::ppo_trainer::{AdvantageEstimator, PpoConfig, PpoLearner};
 use gapo_core::model::GeneratorConfig;
 use gapo_core::rng::SplitMix64;
 use gapo_core::tokenizer::GapoTokenizer;
@@ -34,6 +34,16 @@ fn length_scores(responses: &[String], device: &Device) -> gapo_core::Result<Ten
 
 #[test]
 fn ppo_climbs_towards_a_known_optimum() {
+    climbs_towards_a_known_optimum(AdvantageEstimator::Gae, 1);
+}
+
+#[test]
+fn rloo_and_group_norm_climb_towards_a_known_optimum_without_a_critic() {
+    climbs_towards_a_known_optimum(AdvantageEstimator::Rloo, 4);
+    climbs_towards_a_known_optimum(AdvantageEstimator::GroupNorm, 4);
+}
+
+fn climbs_towards_a_known_optimum(advantage: AdvantageEstimator, samples_per_prompt: usize) {
     let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
     let corpus: Vec<String> = (0..200).map(|i| format!("item {i} is red and blue and green, size {}", i % 7)).collect();
     let tokenizer = GapoTokenizer::train(&corpus, 300).unwrap();
@@ -53,11 +63,15 @@ fn ppo_climbs_towards_a_known_optimum() {
         actor_lr: 3e-3,
         critic_lr: 3e-3,
         kl: KlController::Fixed { beta: 0.0 },
+        advantage,
+        samples_per_prompt,
         ..PpoConfig::default()
     };
+    config.validate().unwrap();
     let mut learner = PpoLearner::new(config, cfg.init(&train_device), &train_device);
     let target = tokenizer.encode(" red").unwrap()[0];
-    let prompts: Vec<String> = (0..32).map(|i| format!("item {i}")).collect();
+    // Each prompt `samples_per_prompt` times in a row: the groups the baselines centre on.
+    let prompts: Vec<String> = (0..32).map(|i| format!("item {}", i / samples_per_prompt)).collect();
     // Reward: the share of the response's tokens that are the target token (re-encoded from the text).
     let mut score = |responses: &[String]| {
         let s: Vec<f32> = responses
@@ -75,13 +89,73 @@ fn ppo_climbs_towards_a_known_optimum() {
         let (exp, mut metrics) = block_on(learner.make_experience(&tokenizer, &prompts, &mut score, &device)).unwrap();
         curve.push(metrics["objective/scores"]);
         block_on(learner.learn(&exp, &mut rng, &mut metrics)).unwrap();
-        for key in ["loss/policy_avg", "loss/value_avg", "policy/approxkl_avg", "policy/clipfrac_avg", "val/ratio"] {
+        for key in ["loss/policy_avg", "policy/approxkl_avg", "policy/clipfrac_avg", "val/ratio"] {
             assert!(metrics[key].is_finite(), "{key} = {}", metrics[key]);
         }
+        // Only GAE trains a critic.
+        assert_eq!(metrics.contains_key("loss/value_avg"), advantage.uses_critic(), "{advantage:?}");
     }
     let start: f64 = curve[..5].iter().sum::<f64>() / 5.0;
     let end: f64 = curve[curve.len() - 5..].iter().sum::<f64>() / 5.0;
-    assert!(end > start + 0.3 && end > 0.4, "reward went from {start:.3} to {end:.3}: {curve:?}");
+    assert!(end > start + 0.3 && end > 0.4, "{advantage:?}: reward went from {start:.3} to {end:.3}: {curve:?}");
+}
+
+/// Without a critic every response token's advantage is the whole baseline-centred score (with β = 0 and
+/// no whitening): RLOO's `score − mean(other samples)` and GRPO's `(score − mean) / std`, the same on the
+/// first token as on the last, where GAE with a fresh critic discounts the first token by λ^(T−1).
+#[test]
+fn critic_free_advantages_give_every_token_the_centred_score() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let (tokenizer, cfg) = small_problem();
+    let device = Device::flex();
+    device.seed(3);
+    let train_device = device.clone().autodiff();
+    let prompts: Vec<String> = (0..8).map(|i| format!("item {}", i / 4)).collect();
+    for advantage in [AdvantageEstimator::Rloo, AdvantageEstimator::GroupNorm] {
+        let config = PpoConfig {
+            rollout_batch: 8,
+            max_new_tokens: 6,
+            kl: KlController::Fixed { beta: 0.0 },
+            whiten_advantages: false,
+            advantage,
+            samples_per_prompt: 4,
+            ..PpoConfig::default()
+        };
+        let learner = PpoLearner::new(config, cfg.init(&train_device), &train_device);
+        let mut score = |responses: &[String]| length_scores(responses, &device);
+        let (exp, _) = block_on(learner.make_experience(&tokenizer, &prompts, &mut score, &device)).unwrap();
+        let s = &exp.scores;
+        let want: Vec<f32> = (0..8)
+            .map(|i| {
+                let group = &s[(i / 4) * 4..(i / 4) * 4 + 4];
+                let mean = group.iter().sum::<f32>() / 4.0;
+                match advantage {
+                    AdvantageEstimator::Rloo => s[i] - (group.iter().sum::<f32>() - s[i]) / 3.0,
+                    _ => {
+                        let sd = (group.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / 3.0).sqrt();
+                        (s[i] - mean) / (sd + 1e-9)
+                    }
+                }
+            })
+            .collect();
+        let adv = exp.advantages.clone().into_data().try_to_vec::<f32>().unwrap();
+        let mask = exp.action_mask.clone().into_data().try_to_vec::<f32>().unwrap();
+        assert!(want.iter().any(|w| w.abs() > 0.05), "the scores differ within a group: {s:?}");
+        for (i, w) in want.iter().enumerate() {
+            for t in 0..6 {
+                let (a, m) = (adv[i * 6 + t], mask[i * 6 + t]);
+                let expected = w * m;
+                assert!((a - expected).abs() < 1e-4, "{advantage:?} row {i} token {t}: {a} vs {expected}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_critic_free_estimator_needs_prompt_groups() {
+    let config = PpoConfig { advantage: AdvantageEstimator::Rloo, samples_per_prompt: 1, ..PpoConfig::default() };
+    let err = config.validate().unwrap_err().to_string();
+    assert!(err.contains("ppo.advantage") && err.contains("samples_per_prompt"), "{err}");
 }
 
 /// Gradient accumulation: a minibatch of 16 taken as 4 micro-batches of 4 makes the same update as in one

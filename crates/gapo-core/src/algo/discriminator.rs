@@ -91,6 +91,26 @@ pub struct DiscEval {
     /// Mean σ(D) over label-1 rows and over label-0 rows.
     pub real_score: f64,
     pub fake_score: f64,
+    /// D's logit of each row, in the order given.
+    #[serde(skip)]
+    pub logits: Vec<f32>,
+}
+
+impl DiscEval {
+    /// For rows given as (positive, negative) pairs in a row: the share of pairs whose positive D scores
+    /// higher (a tie counts half, so a D that ignores what differs scores 0.5). Unlike the accuracy it needs
+    /// no threshold.
+    pub fn pairwise_accuracy(&self) -> f64 {
+        let pairs = self.logits.len() / 2;
+        let right: f64 = (0..pairs)
+            .map(|i| match self.logits[2 * i].partial_cmp(&self.logits[2 * i + 1]) {
+                Some(std::cmp::Ordering::Greater) => 1.0,
+                Some(std::cmp::Ordering::Equal) => 0.5,
+                _ => 0.0,
+            })
+            .sum();
+        if pairs == 0 { 0.0 } else { right / pairs as f64 }
+    }
 }
 
 impl DiscTrainer {
@@ -194,6 +214,7 @@ pub async fn evaluate(
         metrics: classification(&all_logits, &labels),
         real_score: mean_sigmoid(1.0),
         fake_score: mean_sigmoid(0.0),
+        logits: all_logits,
     })
 }
 

@@ -46,6 +46,17 @@ pub fn leave_one_out(scores: Tensor<1>, k: usize) -> Tensor<1> {
     (groups - others).reshape([b])
 }
 
+/// GRPO's group normalisation (Shao et al. 2024; OpenRLHF `group_norm`): `scores` `[B]` holds groups of `k`
+/// samples of one prompt in a row; each score minus its group's mean, over the group's standard deviation
+/// (unbiased, as `torch.std`) plus 1e-9. A group whose samples all score alike gets 0.
+pub fn group_norm(scores: Tensor<1>, k: usize) -> Tensor<1> {
+    let [b] = scores.dims();
+    let groups = scores.reshape([b / k, k]);
+    let centred = groups.clone() - groups.mean_dim(1).expand([b / k, k]);
+    let std = (centred.clone().powf_scalar(2.0).sum_dim(1) / (k - 1) as f64).sqrt().add_scalar(1e-9);
+    (centred / std.expand([b / k, k])).reshape([b])
+}
+
 /// One-hot `[B, N]` of each row's last generated token. `mask` is contiguous from position 0.
 pub fn last_token_onehot(mask: Tensor<2>) -> Tensor<2> {
     let [b, n] = mask.dims();

@@ -7,7 +7,9 @@
 
 use super::grad_clip::clip_global_norm;
 use super::kl_control::KlController;
-use super::ppo::{KlEstimator, gae, kl_estimate, leave_one_out, policy_loss, shaped_rewards, value_loss, whiten};
+use super::ppo::{
+    KlEstimator, gae, group_norm, kl_estimate, leave_one_out, policy_loss, shaped_rewards, value_loss, whiten,
+};
 use super::sft::{ReferenceBatch, sft_loss};
 use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
@@ -41,6 +43,9 @@ pub struct PpoConfig {
     pub value_clip: f64,
     pub gamma: f64,
     pub lambda: f64,
+    /// How a response token's advantage is computed: `gae` (a critic), `rloo` or `group_norm` (no critic;
+    /// see [`AdvantageEstimator`]).
+    pub advantage: AdvantageEstimator,
     pub kl: KlController,
     pub kl_estimator: KlEstimator,
     /// Scores are clipped to [−reward_clip, reward_clip].
@@ -80,6 +85,7 @@ impl Default for PpoConfig {
             value_clip: 0.2,
             gamma: 1.0,
             lambda: 0.95,
+            advantage: AdvantageEstimator::Gae,
             kl: KlController::Fixed { beta: 0.01 },
             kl_estimator: KlEstimator::K1,
             reward_clip: 10.0,
@@ -95,9 +101,48 @@ impl Default for PpoConfig {
     }
 }
 
+/// How the advantage of each response token is computed from the rollout's scores.
+///
+/// With a fresh critic, GAE gives token t only (γλ)^(T−1−t) of the final score: with λ = 0.95 the first
+/// token of a 48-token answer gets 0.09 of it, and a constraint decided by the first word (`starts_with`)
+/// hardly moves. The critic-free estimators give every token the whole baseline-centred score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdvantageEstimator {
+    /// GAE(γ, λ) with the critic (OpenRLHF's default `gae`); `leave_one_out_baseline` may centre the scores.
+    Gae,
+    /// No critic: `A_t = Σ_{s≥t} r_s`, the KL-shaped return from t on (γ = 1), with each score minus the mean
+    /// of its prompt's other samples (RLOO, Ahmadian et al. 2024; OpenRLHF `--advantage_estimator rloo`,
+    /// TRL's RLOOTrainer). Needs `samples_per_prompt ≥ 2`.
+    Rloo,
+    /// As `rloo`, with each score centred and scaled by its prompt group: `(s − mean) / (std + 1e-9)` (GRPO,
+    /// Shao et al. 2024; OpenRLHF `group_norm`), so the reward's scale does not set the step's size.
+    GroupNorm,
+}
+
+impl AdvantageEstimator {
+    /// Whether the estimator trains and reads a critic.
+    pub fn uses_critic(self) -> bool {
+        self == Self::Gae
+    }
+}
+
 impl PpoConfig {
-    /// Refuses a PPO-ptx weight that is negative or not a finite number, naming the field.
+    /// Refuses a PPO-ptx weight that is negative or not a finite number, and a critic-free estimator
+    /// without prompt groups to centre on, naming the field.
     pub fn validate(&self) -> Result<()> {
+        if !self.advantage.uses_critic()
+            && (self.samples_per_prompt < 2 || self.rollout_batch % self.samples_per_prompt != 0)
+        {
+            return Err(GapoError::Config {
+                field: "ppo.advantage".into(),
+                message: format!(
+                    "{:?} centres each score on its prompt's other samples: it needs ppo.samples_per_prompt ≥ 2 \
+                     dividing ppo.rollout_batch (they are {} and {})",
+                    self.advantage, self.samples_per_prompt, self.rollout_batch
+                ),
+            });
+        }
         if !(self.ptx_coef.is_finite() && self.ptx_coef >= 0.0) {
             return Err(GapoError::Config {
                 field: "ppo.ptx_coef".into(),
@@ -218,18 +263,30 @@ impl PpoLearner {
         let raw_scores = score(&responses)?; // [B]
         let scores = raw_scores.clone();
         let k = c.samples_per_prompt;
-        let scores = if c.leave_one_out_baseline && k > 1 && b % k == 0 { leave_one_out(scores, k) } else { scores };
+        let grouped = k > 1 && b % k == 0;
+        let scores = match c.advantage {
+            AdvantageEstimator::Gae if c.leave_one_out_baseline && grouped => leave_one_out(scores, k),
+            AdvantageEstimator::Gae => scores,
+            AdvantageEstimator::Rloo => leave_one_out(scores, k),
+            AdvantageEstimator::GroupNorm => group_norm(scores, k),
+        };
 
         let ids = Tensor::cat(vec![prompt_ids, rollout.tokens], 1);
         let mask = Tensor::cat(vec![prompt_mask, rollout.mask.clone()], 1);
         let action_mask = rollout.mask;
         let (old_logp, logp_all) = response_logprobs(&policy, ids.clone(), mask.clone(), p, n);
         let (ref_logp, _) = response_logprobs(&self.reference, ids.clone(), mask.clone(), p, n);
-        let old_values = response_values(&self.critic.valid(), ids.clone(), mask.clone(), p, n) * action_mask.clone();
+        let old_values = if c.advantage.uses_critic() {
+            response_values(&self.critic.valid(), ids.clone(), mask.clone(), p, n) * action_mask.clone()
+        } else {
+            Tensor::zeros([b, n], device)
+        };
         let kl = kl_estimate(c.kl_estimator, old_logp.clone(), ref_logp, action_mask.clone());
         let beta = self.kl.beta();
         let rewards = shaped_rewards(kl.clone(), scores.clone(), action_mask.clone(), beta, c.reward_clip);
-        let (advantages, returns) = gae(rewards, old_values.clone(), action_mask.clone(), c.gamma, c.lambda);
+        // Without a critic (V = 0) and with λ = 1, GAE is the plain return from each token on.
+        let lambda = if c.advantage.uses_critic() { c.lambda } else { 1.0 };
+        let (advantages, returns) = gae(rewards, old_values.clone(), action_mask.clone(), c.gamma, lambda);
         let advantages = if c.whiten_advantages { whiten(advantages, action_mask.clone()) } else { advantages };
 
         // Diagnostics, TRL names. KL and entropy are per sequence (sums over tokens), averaged.
@@ -339,16 +396,21 @@ impl PpoLearner {
                     add("policy/approxkl_avg", scalar(pl.approxkl).await?);
                     add("val/ratio", ratio_v);
 
-                    let values = response_values(&self.critic, ids, mask, exp.prompt_len, n);
-                    let (vl, vclip) = value_loss(values, pick2(&exp.old_values), pick2(&exp.returns), am, c.value_clip);
-                    let vl = vl.mul_scalar(share);
-                    let part = scalar(vl.clone().detach()).await?;
-                    if !part.is_finite() {
-                        return Err(GapoError::Diverged(format!("loss/value_avg is {part}: the update was skipped")));
+                    if c.advantage.uses_critic() {
+                        let values = response_values(&self.critic, ids, mask, exp.prompt_len, n);
+                        let (vl, vclip) =
+                            value_loss(values, pick2(&exp.old_values), pick2(&exp.returns), am, c.value_clip);
+                        let vl = vl.mul_scalar(share);
+                        let part = scalar(vl.clone().detach()).await?;
+                        if !part.is_finite() {
+                            return Err(GapoError::Diverged(format!(
+                                "loss/value_avg is {part}: the update was skipped"
+                            )));
+                        }
+                        vl_v += part;
+                        critic_acc.accumulate(&self.critic, GradientsParams::from_grads(vl.backward(), &self.critic));
+                        add("val/clipfrac_avg", scalar(vclip).await?);
                     }
-                    vl_v += part;
-                    critic_acc.accumulate(&self.critic, GradientsParams::from_grads(vl.backward(), &self.critic));
-                    add("val/clipfrac_avg", scalar(vclip).await?);
 
                     if let Some(r) = &references {
                         // PPO-ptx: γ·L_SFT on these rows' references, weighted like the other losses.
@@ -369,9 +431,11 @@ impl PpoLearner {
                 if let Some(norm) = norm {
                     add("policy/grad_norm", scalar(norm).await?);
                 }
-                let (grads, _) = clip_global_norm(&self.critic, critic_acc.grads(), c.max_grad_norm);
-                self.critic = self.critic_optim.step(c.critic_lr, self.critic.clone(), grads);
-                add("loss/value_avg", vl_v);
+                if c.advantage.uses_critic() {
+                    let (grads, _) = clip_global_norm(&self.critic, critic_acc.grads(), c.max_grad_norm);
+                    self.critic = self.critic_optim.step(c.critic_lr, self.critic.clone(), grads);
+                    add("loss/value_avg", vl_v);
+                }
             }
         }
         for (k, (s, count)) in sums {

@@ -24,16 +24,18 @@ pub struct HfDiscriminator {
 
 impl HfDiscriminator {
     pub fn new(encoder: HfEncoder, tokenizer: GapoTokenizer, pooling: Pooling, device: &Device) -> Self {
-        let head = ScalarHeadConfig::new(encoder.spec.hidden_size).init(device);
+        let head = ScalarHeadConfig::new(pooling.width(encoder.spec.hidden_size)).init(device);
         Self { encoder, head, pooling, tokenizer }
     }
 
     /// `ids`, `segments`: `[B, T]` Int, right-padded; `mask`: `[B, T]`. Returns logits `[B]`.
     pub fn forward(&self, ids: Tensor<2, Int>, segments: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<1> {
         // RoBERTa-style checkpoints have one token type: every token is type 0.
-        let segments = if self.encoder.spec.type_vocab_size < 2 { segments.zeros_like() } else { segments };
-        let hidden = self.encoder.forward(ids, segments, mask.clone()); // [B, T, D]
-        self.head.pooled(pool(self.pooling, hidden, mask))
+        // (`Pair` pooling still splits the row by the real segments.)
+        let types =
+            if self.encoder.spec.type_vocab_size < 2 { segments.clone().zeros_like() } else { segments.clone() };
+        let hidden = self.encoder.forward(ids, types, mask.clone()); // [B, T, D]
+        self.head.pooled(pool(self.pooling, hidden, segments, mask))
     }
 }
 

@@ -2,7 +2,9 @@
 //! `[CLS] prompt [SEP] response [SEP]`, with token, position and segment embeddings (segment 0 for
 //! `[CLS] prompt [SEP]`, 1 for `response [SEP]`), bidirectional attention over real tokens, and a scalar
 //! head read at a pooled position: the first token (`[CLS]`, the encoder-classifier convention), the last
-//! real token (what the authors' OpenRLHF code reads), or the mean over real tokens.
+//! real token (what the authors' OpenRLHF code reads), the mean over real tokens, or the two parts apart
+//! (`pair`: the prompt's mean, the response's mean and their product, as sentence-pair classifiers read
+//! two sentences).
 //!
 //! Padding never changes a score: padded keys are masked out of attention, positions count real tokens
 //! only, and every pooling ignores padded positions.
@@ -26,6 +28,18 @@ pub enum Pooling {
     Last,
     /// The mean over real tokens.
     Mean,
+    /// `[u, v, u ⊙ v]`: u the mean over the prompt's segment (`[CLS] prompt [SEP]`), v over the response's
+    /// (`response [SEP]`), so the head reads the two apart and their match (InferSent, Conneau et al. 2017).
+    /// A mean over both is about 80% prompt positions, and a linear head on it cannot ask whether the
+    /// response has what the prompt asks for; on `u ⊙ v` it can.
+    Pair,
+}
+
+impl Pooling {
+    /// Width of the pooled features for hidden states of width `d`.
+    pub fn width(self, d: usize) -> usize {
+        if self == Self::Pair { 3 * d } else { d }
+    }
 }
 
 #[derive(Config, Debug)]
@@ -69,7 +83,7 @@ impl DiscriminatorConfig {
             emb_ln: ln(),
             blocks: (0..self.n_layers).map(|_| block.init(device)).collect(),
             ln_f: ln(),
-            head: ScalarHeadConfig::new(self.d_model).init(device),
+            head: ScalarHeadConfig::new(self.pooling.width(self.d_model)).init(device),
             pooling: self.pooling,
             max_seq_len: self.max_seq_len,
         }
@@ -104,22 +118,22 @@ impl Discriminator {
         self.ln_f.forward(x)
     }
 
-    /// The pooled features the head reads. `hidden`: `[B, T, D]`. Returns `[B, D]`.
-    pub fn pool(&self, hidden: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
-        pool(self.pooling, hidden, mask)
+    /// The pooled features the head reads. `hidden`: `[B, T, D]`. Returns `[B, width]` (`Pooling::width`).
+    pub fn pool(&self, hidden: Tensor<3>, segments: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<2> {
+        pool(self.pooling, hidden, segments, mask)
     }
 
     /// The discriminator's logit for each (prompt, response) row. Returns `[B]`; `sigmoid` of it is
     /// D's probability that the response is a real answer to that prompt.
     pub fn forward(&self, ids: Tensor<2, Int>, segments: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<1> {
-        let hidden = self.hidden(ids, segments, mask.clone());
-        self.head.pooled(self.pool(hidden, mask))
+        let hidden = self.hidden(ids, segments.clone(), mask.clone());
+        self.head.pooled(self.pool(hidden, segments, mask))
     }
 }
 
-/// The hidden state a scalar head reads for each row. `hidden`: `[B, T, D]`; `mask`: `[B, T]`.
-/// Returns `[B, D]`.
-pub fn pool(pooling: Pooling, hidden: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
+/// The features a scalar head reads for each row. `hidden`: `[B, T, D]`; `segments` (0 prompt, 1 response)
+/// and `mask`: `[B, T]`. Returns `[B, D]`, or `[B, 3D]` for `Pair`.
+pub fn pool(pooling: Pooling, hidden: Tensor<3>, segments: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<2> {
     {
         match pooling {
             Pooling::First => {
@@ -130,6 +144,13 @@ pub fn pool(pooling: Pooling, hidden: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
             }
             Pooling::Last => last_token(hidden, mask),
             Pooling::Mean => mean_pool(hidden, mask),
+            Pooling::Pair => {
+                let response = segments.float() * mask.clone();
+                let prompt = mask - response.clone();
+                let u = mean_pool(hidden.clone(), prompt); // [B, D]
+                let v = mean_pool(hidden, response); // [B, D]
+                Tensor::cat(vec![u.clone(), v.clone(), u * v], 1) // [B, 3D]
+            }
         }
     }
 }

@@ -47,6 +47,10 @@ pub struct EvalReport {
     pub instruction_strict: f64,
     pub per_kind: BTreeMap<String, KindScore>,
     pub mistakes: Vec<Mistake>,
+    /// The same model on the in-distribution prompts (`TaskData::eval_in`), when the task has them; this
+    /// report is on the held-out (out-of-distribution) prompts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_distribution: Option<Box<EvalReport>>,
 }
 
 /// Every constraint's verdict on `response`.

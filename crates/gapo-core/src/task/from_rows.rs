@@ -99,8 +99,8 @@ impl TaskData {
             };
             train.push(TrainItem { example, rejected_prompt, rejected_response });
         }
-        let config = TaskConfig { n_train: train.len(), n_eval: eval.len(), ..config.clone() };
-        Ok(TaskData { config, train, eval })
+        let config = TaskConfig { n_train: train.len(), n_eval: eval.len(), n_eval_in: 0, ..config.clone() };
+        Ok(TaskData { config, train, eval, eval_in: Vec::new() })
     }
 }
 

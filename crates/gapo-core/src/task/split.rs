@@ -22,8 +22,10 @@ pub struct TaskConfig {
     pub held_out_share: f64,
     /// Training examples (each with its preference pairs).
     pub n_train: usize,
-    /// Held-out evaluation prompts.
+    /// Held-out evaluation prompts (unseen constraint combinations and k = k_max: out of distribution).
     pub n_eval: usize,
+    /// In-distribution evaluation prompts: unseen prompts of the training combinations (k < k_max).
+    pub n_eval_in: usize,
     /// Share of rejected prompts made by modifying a constraint (the rest insert one).
     pub modify_share: f64,
     pub seed: u64,
@@ -39,6 +41,7 @@ impl Default for TaskConfig {
             held_out_share: 0.25,
             n_train: 2000,
             n_eval: 200,
+            n_eval_in: 200,
             modify_share: 0.5,
             seed: 1,
             kinds: Kind::ALL.to_vec(),
@@ -86,12 +89,17 @@ pub struct TrainItem {
     pub rejected_response: RejectedResponse,
 }
 
-/// The built-in task: training items and held-out evaluation examples.
+/// The built-in task: training items and two evaluation sets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskData {
     pub config: TaskConfig,
     pub train: Vec<TrainItem>,
+    /// Out of distribution: prompts of the held-out combinations, half of them with k = k_max.
     pub eval: Vec<Example>,
+    /// In distribution: prompts of the training combinations that no training item has. Empty for a task
+    /// built from data rows.
+    #[serde(default)]
+    pub eval_in: Vec<Example>,
 }
 
 impl TaskData {
@@ -140,6 +148,28 @@ impl TaskData {
                 eval.push(example);
             }
         }
-        Ok(Self { config: config.clone(), train, eval })
+        // Drawn after everything else, so the training items and held-out prompts of a seed do not change
+        // with `n_eval_in`.
+        let seen: std::collections::HashSet<&str> = train.iter().map(|t| t.example.prompt.as_str()).collect();
+        let cfg = config.clone();
+        let train_side = move |cs: &[Constraint]| !cfg.held_out(cs);
+        let mut eval_in = Vec::with_capacity(config.n_eval_in);
+        let mut attempts = 0;
+        while eval_in.len() < config.n_eval_in && attempts < 100 * config.n_eval_in.max(1) {
+            attempts += 1;
+            let k = 1 + rng.below(config.k_max - 1);
+            if let Some(example) = sample_example(k, &config.kinds, &mut rng, &train_side)
+                && !seen.contains(example.prompt.as_str())
+            {
+                eval_in.push(example);
+            }
+        }
+        if eval_in.len() < config.n_eval_in {
+            return Err(GapoError::Config {
+                field: "task.n_eval_in".into(),
+                message: format!("could draw only {} unseen in-distribution prompts", eval_in.len()),
+            });
+        }
+        Ok(Self { config: config.clone(), train, eval, eval_in })
     }
 }
