@@ -40,7 +40,7 @@ pub struct RunArgs {
     /// Training examples of the built-in task.
     #[arg(long)]
     pub n_train: Option<usize>,
-    /// Held-out prompts evaluated.
+    /// Prompts evaluated: held out (unseen combinations) and as many in distribution.
     #[arg(long)]
     pub n_eval: Option<usize>,
     /// A run preset (default, quick, form) or a TOML run config file (the keys of `config.json`, any subset);
@@ -116,6 +116,7 @@ impl RunArgs {
         }
         if let Some(v) = self.n_eval {
             c.task.n_eval = v;
+            c.task.n_eval_in = v;
         }
         Ok(c.with_overrides(&self.set)?)
     }

@@ -71,6 +71,7 @@ fn the_default_job_writes_loadable_files_and_a_report() {
         "generator.safetensors",
         "discriminator.safetensors",
         "metrics.jsonl",
+        "curves.svg",
         "samples.jsonl",
     ] {
         assert!(out_dir.join(name).is_file(), "{name} missing: {t}");
@@ -291,7 +292,7 @@ fn a_diverging_update_stops_the_run_naming_the_metric_and_step_and_keeps_the_che
 fn compare_trains_every_method_from_one_sft_start_and_prints_the_table() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("cmp");
-    let args = "compare --seeds 2 --methods gapo,ppo-oracle,dpo --steps 3 --n-train 40 --n-eval 6 --stages 1 \
+    let args = "compare --seeds 2 --methods gapo,ppo-oracle,sft-continued,dpo --steps 3 --n-train 40 --n-eval 6 --stages 1 \
                 --rollouts 1 --set ppo.max_new_tokens=8 --set disc.warmup_epochs=1 --set gapo.probe_prompts=4 \
                 --set pref.steps=2 --set gapo.disc_items_per_stage=8 --out";
     let mut args: Vec<&str> = args.split_whitespace().collect();
@@ -300,7 +301,8 @@ fn compare_trains_every_method_from_one_sft_start_and_prints_the_table() {
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     for row in [
-        "| SFT start |",
+        "| SFT start (pass rate, %) |",
+        "| SFT continued (control) |",
         "| GAPO (encoder D, retrained), PP |",
         "| GAPO (encoder D, retrained), PR |",
         "| PPO, exact checker (ceiling) |",
@@ -309,13 +311,15 @@ fn compare_trains_every_method_from_one_sft_start_and_prints_the_table() {
     ] {
         assert!(t.contains(row), "missing {row}: {t}");
     }
-    assert!(t.contains("mean ± std over 2 seeds (42..43)"), "{t}");
+    assert!(t.contains("over 2 seeds (42..43)") && t.contains("| held out: gain | signs | in dist.: gain |"), "{t}");
     let results: Vec<serde_json::Value> = std::fs::read_to_string(out_dir.join("results.jsonl"))
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(results.len(), 2 * 5);
+    assert_eq!(results.len(), 2 * 6);
+    // Every method's row holds the seed's SFT start and its end, held out and in distribution.
+    assert!(results.iter().all(|r| r["in_prompt_strict"].is_f64() && r["sft_in_prompt_strict"].is_f64()));
     for seed in [42, 43] {
         let starts: Vec<f64> = results
             .iter()

@@ -77,7 +77,10 @@ fn config_toml_and_overrides_fail_loudly() {
 
 #[test]
 fn gapo_runs_its_phases_in_order_with_the_design_metric_names() {
-    let reports = run(tiny(Algo::Gapo));
+    // GAE, so that the critic's metrics are there too (the run default, RLOO, trains no critic).
+    let mut config = tiny(Algo::Gapo);
+    config.ppo.advantage = gapo_core::algo::ppo_trainer::AdvantageEstimator::Gae;
+    let reports = run(config);
     let phases: Vec<&str> = reports.iter().map(|r| r.phase.as_str()).collect();
     let first = |p: &str| phases.iter().position(|x| *x == p).unwrap_or_else(|| panic!("no {p} phase in {phases:?}"));
     assert!(first("sft") < first("eval_sft") && first("eval_sft") < first("warmup"));
@@ -114,11 +117,22 @@ fn gapo_runs_its_phases_in_order_with_the_design_metric_names() {
         assert!(generator.metrics.contains_key(k), "generator step lacks {k}: {:?}", generator.metrics.keys());
     }
     let probe = reports.iter().find(|r| r.phase == "probe").unwrap();
-    for k in ["disc/real_score", "disc/fake_score", "disc/accuracy", "disc/precision", "disc/recall", "disc/f1"] {
+    for k in [
+        "disc/real_score",
+        "disc/fake_score",
+        "disc/accuracy",
+        "disc/precision",
+        "disc/recall",
+        "disc/f1",
+        "disc/pairwise_accuracy",
+        "disc/blank_response_accuracy",
+    ] {
         assert!(probe.metrics.contains_key(k), "probe lacks {k}");
     }
     let eval = reports.last().unwrap();
-    for k in ["eval/prompt_strict", "eval/instruction_strict", "eval/mention/instruction_strict"] {
+    let held_out = eval.eval.as_ref().unwrap();
+    assert_eq!(held_out.in_distribution.as_ref().map(|r| r.prompts), Some(8), "the in-distribution report rides along");
+    for k in ["eval/prompt_strict", "eval/instruction_strict", "eval_in/prompt_strict", "eval_in/instruction_strict"] {
         assert!(eval.metrics.contains_key(k), "eval lacks {k}: {:?}", eval.metrics.keys());
     }
     assert!(reports.iter().any(|r| r.metrics.contains_key("disc/loss") && r.phase == "discriminator"));
@@ -128,6 +142,7 @@ fn gapo_runs_its_phases_in_order_with_the_design_metric_names() {
 fn every_method_runs_to_the_end() {
     for algo in [
         Algo::Sft,
+        Algo::SftContinued,
         Algo::Ppo,
         Algo::PpoOracle,
         Algo::PpoDecoderRm,
@@ -178,4 +193,18 @@ fn rollouts_are_checked_against_the_checker() {
     }
     let gapo = run(tiny(Algo::Gapo));
     assert!(gapo.iter().any(|r| r.metrics.contains_key("rollout/score_checker_corr")));
+}
+
+#[test]
+fn continued_sft_makes_as_many_updates_as_the_ppo_methods() {
+    // The control for "more training": after the SFT start's evaluation, as many SFT updates as a PPO run
+    // makes generator updates (2 stages × 2 rollouts × 2 epochs × 8 rows / minibatch 4 = 16), then the
+    // final evaluation.
+    let config = tiny(Algo::SftContinued);
+    assert_eq!(config.generator_updates(), 16);
+    let reports = run(config);
+    let phases: Vec<&str> = reports.iter().map(|r| r.phase.as_str()).collect();
+    let sft_eval = phases.iter().position(|p| *p == "eval_sft").unwrap();
+    assert_eq!(phases[sft_eval + 1..].iter().filter(|p| **p == "sft").count(), 16, "{phases:?}");
+    assert_eq!(*phases.last().unwrap(), "eval");
 }

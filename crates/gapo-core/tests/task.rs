@@ -84,6 +84,21 @@ fn held_out_combinations_and_the_largest_k_never_appear_in_training() {
 }
 
 #[test]
+fn in_distribution_prompts_are_unseen_prompts_drawn_as_the_training_ones() {
+    let config = TaskConfig { n_train: 600, n_eval: 50, n_eval_in: 120, ..TaskConfig::default() };
+    let data = TaskData::build(&config).unwrap();
+    assert_eq!(data.eval_in.len(), 120);
+    let train_prompts: HashSet<&str> = data.train.iter().map(|t| t.example.prompt.as_str()).collect();
+    for ex in &data.eval_in {
+        assert!(!train_prompts.contains(ex.prompt.as_str()), "in-distribution prompt seen in training: {}", ex.prompt);
+        assert!(!config.held_out(&ex.constraints) && ex.k() < config.k_max, "{} is held out", ex.signature());
+    }
+    // Drawn last: the training items and the held-out prompts do not depend on how many there are.
+    let without = TaskData::build(&TaskConfig { n_eval_in: 0, ..config }).unwrap();
+    assert_eq!((without.train, without.eval), (data.train, data.eval));
+}
+
+#[test]
 fn evaluation_counts_prompts_and_instructions_like_ifeval() {
     let config = TaskConfig { n_train: 10, n_eval: 60, ..TaskConfig::default() };
     let data = TaskData::build(&config).unwrap();

@@ -33,6 +33,7 @@ pub fn tiny_run(algo: gapo_core::session::Algo) -> gapo_core::session::RunConfig
     let mut c = gapo_core::session::RunConfig { algo, ..gapo_core::session::RunConfig::default() };
     c.task.n_train = 48;
     c.task.n_eval = 8;
+    c.task.n_eval_in = 8;
     c.sft.steps = 4;
     c.sft.batch = 8;
     c.ppo.rollout_batch = 8;
