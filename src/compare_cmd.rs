@@ -255,16 +255,18 @@ fn table(outcomes: &[Outcome]) -> Result<String> {
             order.push(key);
         }
     }
-    let signs = |v: &[f64]| {
-        format!("{}/{}", v.iter().filter(|g| **g > 0.0).count(), v.iter().filter(|g| **g < 0.0).count())
-    };
+    let signs =
+        |v: &[f64]| format!("{}/{}", v.iter().filter(|g| **g > 0.0).count(), v.iter().filter(|g| **g < 0.0).count());
     for (method, pairs) in &order {
         let picked: Vec<&Outcome> = outcomes.iter().filter(|o| &o.method == method && &o.pairs == pairs).collect();
         let gains: Vec<f64> = picked.iter().map(|o| o.gain()).collect();
         let gains_in: Vec<f64> = picked.iter().filter_map(|o| o.gain_in()).collect();
         let per_seed: Vec<String> = gains.iter().map(|g| format!("{g:+.1}")).collect();
-        let (in_cell, in_signs) =
-            if gains_in.is_empty() { ("–".to_string(), String::new()) } else { (interval(&gains_in), signs(&gains_in)) };
+        let (in_cell, in_signs) = if gains_in.is_empty() {
+            ("–".to_string(), String::new())
+        } else {
+            (interval(&gains_in), signs(&gains_in))
+        };
         writeln!(
             t,
             "| {} | {} | {} | {in_cell} | {in_signs} | {} | {} | {:.0} |",
