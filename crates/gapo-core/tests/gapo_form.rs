@@ -16,6 +16,10 @@ use gapo_core::session::RunConfig;
 use gapo_core::task::TaskData;
 use gapo_core::tokenizer::GapoTokenizer;
 
+/// The tests in this file draw their models from the one CPU device's random stream; side by side they
+/// would draw from each other's streams, and a test's models would depend on the other tests' timing.
+static DEVICE_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// 64 training items of the form task, a tokenizer trained on them, and an untrained tiny generator in a
 /// PPO learner that samples 8 new tokens.
 fn small_form_setup() -> (TaskData, GapoTokenizer, PpoLearner, Device) {
@@ -35,6 +39,7 @@ fn small_form_setup() -> (TaskData, GapoTokenizer, PpoLearner, Device) {
 
 #[test]
 fn a_discriminator_phase_has_as_many_negatives_as_positives() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
     let (task, tokenizer, learner, device) = small_form_setup();
     let references: Vec<&str> = task.train.iter().map(|t| t.example.response.as_str()).collect();
     for answered in [false, true] {
@@ -69,6 +74,7 @@ fn a_discriminator_phase_has_as_many_negatives_as_positives() {
 /// discriminator phase, and a phase stays balanced.
 #[test]
 fn a_share_of_the_items_gives_d_their_preferential_response_as_the_negative() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
     let (task, tokenizer, learner, device) = small_form_setup();
     let by_response = |rows: &[(String, String, f32)]| -> Vec<usize> {
         (0..task.train.len())
@@ -113,6 +119,7 @@ fn a_share_of_the_items_gives_d_their_preferential_response_as_the_negative() {
 /// the same sampled response, under the item's prompt and under its rejected prompt.
 #[test]
 fn the_contrast_reward_is_d_under_the_prompt_less_d_under_the_rejected_prompt() {
+    let _rng = DEVICE_RNG.lock().unwrap_or_else(|e| e.into_inner());
     let (task, tokenizer, mut learner, device) = small_form_setup();
     let disc_config = ModelPreset::named("tiny").unwrap().discriminator_config(tokenizer.vocab_size());
     let mut disc = DiscTrainer::new(DiscConfig::default(), disc_config.init(&device.clone().autodiff()));
