@@ -132,8 +132,8 @@ def main():
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--json")
     ap.add_argument("--head-on-read-positions", action="store_true",
-                    help="project only the positions a step reads (as `gapo bench` does since the tenth "
-                         "session) instead of every position then slicing the logits (as TRL does)")
+                    help="project only the positions a step reads (as `gapo bench` does since "
+                         "523a66f) instead of every position then slicing the logits (as TRL does)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     # Every tensor and module below is made on this device (torch >= 2.0).

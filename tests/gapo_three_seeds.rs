@@ -1,11 +1,11 @@
-//! The bar for GAPO, in one test: on seeds 42, 43 and 44, not one chosen seed, the `form` preset
+//! GAPO's bar on the `form` preset, in one test: on seeds 42, 43 and 44, not one chosen seed, the `form` preset
 //! shows the adversarial dynamics in every phase and raises the held-out pass rate above each seed's SFT
-//! start (README, "What we found", sixteenth session: +5.0, +12.0 and +10.5 points, 60 of 60 phases; on
+//! start (docs/findings.md, at 62ed2b9: +5.0, +12.0 and +10.5 points, 60 of 60 phases; on
 //! seeds 45, 46 and 47, which are not tested, +5.0, -8.5 and +8.5).
 //!
 //! The test runs three `gapo` processes side by side: burn's CPU backend keeps one random stream per
 //! process, so runs in one process would draw from each other's; and three runs on two cores finish sooner
-//! than one after the other (release CLI, sixteenth session: seed 42 alone 372 s, three side by side 763–773
+//! than one after the other (release CLI at 62ed2b9: seed 42 alone 372 s, three side by side 763–773
 //! s each). Minutes, so ignored by a plain `cargo test`; `.ci/run` runs it with `-- --ignored on_three_seeds`.
 
 use serde_json::Value;

@@ -6,7 +6,7 @@ that meet the kind less its mean on those that miss it).
 
     python3 tools/gapo_runs.py RUN_DIR [RUN_DIR ...]    # e.g. runs/form-42 runs/form-43
 
-This is how the README's "What we found" tables of the fifteenth session were read off the runs.
+This is how the README's "What we found" tables at c54ccb0 were read off the runs.
 """
 import json
 import sys
