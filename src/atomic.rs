@@ -8,12 +8,22 @@ use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically (same-folder temporary file + fsync + rename + fsync of the folder).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, bytes, |file, bytes| file.write_all(bytes))
+}
+
+/// As [`write_atomic`], with the bytes written into the opened file by `write` (the tests interrupt it
+/// part way).
+fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    write: impl FnOnce(&mut File, &[u8]) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
     let tmp = temp_path(path);
     let result = (|| -> Result<()> {
         let mut file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        file.write_all(bytes).with_context(|| format!("writing {}", tmp.display()))?;
+        write(&mut file, bytes).with_context(|| format!("writing {}", tmp.display()))?;
         file.sync_all().with_context(|| format!("flushing {}", tmp.display()))?;
         fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
         // Make the rename itself durable.
@@ -47,6 +57,23 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"second");
         let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn a_write_interrupted_after_part_of_the_bytes_keeps_the_old_file_and_leaves_no_partial_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("resume.bin");
+        write_atomic(&path, b"the old checkpoint").unwrap();
+        let new = vec![7u8; 1 << 20];
+        let interrupted = write_atomic_with(&path, &new, |file, bytes| {
+            file.write_all(&bytes[..bytes.len() / 2])?;
+            file.flush()?;
+            Err(std::io::Error::other("the disk filled up half way"))
+        });
+        assert!(interrupted.is_err());
+        assert_eq!(fs::read(&path).unwrap(), b"the old checkpoint");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, [std::ffi::OsString::from("resume.bin")], "a partial file was left behind");
     }
 
     #[test]

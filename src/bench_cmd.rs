@@ -103,8 +103,15 @@ fn time(name: &'static str, tokens: usize, args: &BenchArgs, mut step: impl FnMu
     Ok(row)
 }
 
+impl Row {
+    /// Tokens through the step per second of its median time.
+    fn tokens_per_s(&self) -> f64 {
+        self.tokens as f64 / (self.median_ms / 1e3)
+    }
+}
+
 fn print_row(r: &Row) {
-    let tps = r.tokens as f64 / (r.median_ms / 1e3);
+    let tps = r.tokens_per_s();
     let peak = r.peak_mib.map(|m| format!("{m:.0}")).unwrap_or_else(|| "n/a".into());
     println!("{:<34} {:>10.1} {:>12.0} {:>10}", r.name, r.median_ms, tps, peak);
 }
@@ -219,7 +226,12 @@ pub fn run(args: BenchArgs, choice: BackendChoice, seed: u64) -> Result<()> {
     if let Some(path) = &args.json {
         let json: Vec<_> = rows
             .iter()
-            .map(|r| serde_json::json!({"step": r.name, "median_ms": r.median_ms, "tokens": r.tokens, "peak_mib": r.peak_mib}))
+            .map(|r| {
+                serde_json::json!({
+                    "step": r.name, "median_ms": r.median_ms, "tokens": r.tokens,
+                    "tokens_per_s": r.tokens_per_s(), "peak_mib": r.peak_mib,
+                })
+            })
             .collect();
         crate::atomic::write_atomic(path, serde_json::to_string_pretty(&json)?.as_bytes())?;
     }

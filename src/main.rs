@@ -34,7 +34,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// The default job: the built-in constraint task, SFT, evaluation on held-out prompts.
-    Run(run::RunArgs),
+    Run(run::RunCommand),
     /// Train on your own jsonl data.
     Train(train_cmd::TrainArgs),
     /// Score a finished run again on the held-out prompts, with its mistakes.
@@ -72,7 +72,8 @@ fn dispatch(cli: Cli) -> Result<()> {
     let choice: BackendChoice = cli.device.parse()?;
     match cli.command {
         Some(Command::Env) => env(choice),
-        Some(Command::Run(args)) => run::run(args, choice, cli.seed),
+        Some(Command::Run(cmd)) if cmd.check => run::check(&cmd.args, cli.seed),
+        Some(Command::Run(cmd)) => run::run(cmd.args, choice, cli.seed),
         None => run::run(run::RunArgs::default(), choice, cli.seed),
         Some(Command::Train(args)) => train_cmd::run(args, choice, cli.seed),
         Some(Command::Data(cmd)) => data_cmd::run(cmd, cli.seed.unwrap_or(DEFAULT_SEED)),

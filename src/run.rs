@@ -19,6 +19,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// `gapo run`: the run's settings, or only a check of them.
+#[derive(Args, Debug, Clone)]
+pub struct RunCommand {
+    #[command(flatten)]
+    pub args: RunArgs,
+    /// Check the run config (the preset or file, the flags, --set) and print it as JSON; train nothing.
+    #[arg(long)]
+    pub check: bool,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
     /// gapo (default; sft with `train --data`) | sft | ppo (fixed discriminator) | ppo-oracle (the checker as
@@ -118,7 +128,9 @@ impl RunArgs {
             c.task.n_eval = v;
             c.task.n_eval_in = v;
         }
-        Ok(c.with_overrides(&self.set)?)
+        let c = c.with_overrides(&self.set)?;
+        c.validate()?;
+        Ok(c)
     }
 }
 
@@ -208,6 +220,13 @@ pub fn install_exercise_solutions(wanted: bool) {
             if builtin.is_empty() { "nothing else".to_string() } else { builtin.join(", ") }
         );
     }
+}
+
+/// `gapo run --check`: the resolved config, checked as a run checks it before any work, printed as JSON.
+pub fn check(args: &RunArgs, seed: Option<u64>) -> Result<()> {
+    let config = args.config(seed)?;
+    println!("{}", serde_json::to_string_pretty(&config)?);
+    Ok(())
 }
 
 pub fn run(args: RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {

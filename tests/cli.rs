@@ -233,6 +233,16 @@ fn a_run_killed_mid_stage_and_resumed_ends_as_an_uninterrupted_one() {
     assert!(killed.join("resume.bin").is_file() && !killed.join("samples.jsonl").exists());
     no_temporaries(&killed);
 
+    // One flipped bit in the checkpoint is refused before anything is touched; the intact file resumes.
+    let intact = std::fs::read(killed.join("resume.bin")).unwrap();
+    let mut damaged = intact.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x10;
+    std::fs::write(killed.join("resume.bin"), &damaged).unwrap();
+    let out = gapo(&["train", "--resume", killed.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("resume.bin: is damaged"), "{}", text(&out));
+    std::fs::write(killed.join("resume.bin"), &intact).unwrap();
+
     let out = gapo(&["train", "--resume", killed.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("resuming") && text(&out).contains("result: prompt-level strict"), "{}", text(&out));
@@ -246,7 +256,7 @@ fn a_run_killed_mid_stage_and_resumed_ends_as_an_uninterrupted_one() {
     // Resuming a folder with no checkpoint, or a damaged one, says which file and why.
     let out = gapo(&["train", "--resume", whole.to_str().unwrap()]);
     assert!(!out.status.success() && text(&out).contains("resume.bin"), "{}", text(&out));
-    std::fs::write(killed.join("resume.bin"), b"GAPOSNAP1\n\x05").unwrap();
+    std::fs::write(killed.join("resume.bin"), b"GAPOSNAP2\n\x05").unwrap();
     let out = gapo(&["train", "--resume", killed.to_str().unwrap()]);
     assert!(!out.status.success() && text(&out).contains("resume.bin: is cut short"), "{}", text(&out));
 }
@@ -264,7 +274,7 @@ fn a_diverging_update_stops_the_run_naming_the_metric_and_step_and_keeps_the_che
     };
 
     // A huge SFT step: the loss turns NaN at the next step.
-    let out = gapo(&with("--set sft.lr=1e30").iter().map(String::as_str).collect::<Vec<_>>());
+    let out = gapo(&with("--set sft.lr=1e9").iter().map(String::as_str).collect::<Vec<_>>());
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
     assert!(t.contains("(sft): loss/sft is NaN: the update was skipped") && t.contains("step 1"), "{t}");
@@ -558,4 +568,26 @@ fn an_imported_run_on_a_data_file_killed_and_resumed_ends_as_an_uninterrupted_on
         let (a, b) = (std::fs::read(whole.join(name)).unwrap(), std::fs::read(killed.join(name)).unwrap());
         assert!(a == b, "{name} differs after resuming");
     }
+}
+
+/// `gapo bench --iters 1` times every step once (the tiny preset, so that the debug build takes seconds)
+/// and its JSON holds, per step, the median time and the tokens per second it implies.
+#[test]
+fn bench_times_every_step_and_writes_its_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let out = gapo(&["bench", "--iters", "1", "--warmup", "0", "--preset", "tiny", "--json", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r["step"].as_str().unwrap()).collect();
+    assert_eq!(rows.len(), 5, "an SFT step, a PPO update, a D step, sampling and a stage: {names:?}");
+    for r in &rows {
+        let (ms, tokens, tps) =
+            (r["median_ms"].as_f64().unwrap(), r["tokens"].as_f64().unwrap(), r["tokens_per_s"].as_f64().unwrap());
+        assert!(ms > 0.0 && ms.is_finite() && tokens > 0.0, "{r}");
+        assert!((tps - tokens / (ms / 1e3)).abs() <= 1e-6 * tps, "{r}: tokens per second is tokens over the median");
+        // The printed table has the step's row too.
+        assert!(text(&out).contains(r["step"].as_str().unwrap()), "{}", text(&out));
+    }
+    no_temporaries(dir.path());
 }

@@ -448,7 +448,10 @@ pub fn App() -> impl IntoView {
             let on_change = move |ev: leptos::ev::Event| {
                 let raw = event_target_value(&ev);
                 let value = if quoted { format!("\"{raw}\"") } else { raw.clone() };
-                match config.get_untracked().with_overrides(&[format!("{config_key}={value}")]) {
+                match config.get_untracked().with_overrides(&[format!("{config_key}={value}")]).and_then(|next| {
+                    next.validate()?;
+                    Ok(next)
+                }) {
                     Ok(next) => config.set(next),
                     Err(e) => problems.update(|p| p.push(format!("{key}: {e}"))),
                 }

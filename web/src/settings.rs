@@ -111,7 +111,10 @@ pub fn parse_hash(hash: &str) -> HashState {
                     .push(format!("{} `{value}` in the link: expected one of {}", c.label, c.choices.join(", "))),
                 Some(c) => {
                     let quoted = if c.choices.is_empty() { value.clone() } else { format!("\"{value}\"") };
-                    match config.with_overrides(&[format!("{}={quoted}", c.config_key)]) {
+                    match config.with_overrides(&[format!("{}={quoted}", c.config_key)]).and_then(|next| {
+                        next.validate()?;
+                        Ok(next)
+                    }) {
                         Ok(next) => config = next,
                         Err(e) => state.problems.push(format!("{} `{value}` in the link: {e}", c.label)),
                     }
@@ -181,5 +184,12 @@ mod tests {
         assert!(bad.problems.iter().any(|p| p.contains("seed")));
         assert!(bad.problems.iter().any(|p| p.contains("unknown setting `colour`")));
         assert_eq!(bad.config.unwrap(), base_config());
+        // Values out of their range are reported with the field and kept at the base setting.
+        let out = parse_hash("#kl_beta=-3&stages=0&actor_lr=nan&fake_share=2");
+        assert_eq!(out.problems.len(), 4, "{:?}", out.problems);
+        for field in ["ppo.kl.beta", "gapo.stages", "ppo.actor_lr", "gapo.fake_share"] {
+            assert!(out.problems.iter().any(|p| p.contains(field)), "{field}: {:?}", out.problems);
+        }
+        assert_eq!(out.config.unwrap(), base_config());
     }
 }

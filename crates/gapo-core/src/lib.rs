@@ -7,6 +7,7 @@ pub mod algo;
 pub mod buffers;
 pub mod checkpoint;
 pub mod config;
+mod config_ranges;
 pub mod cpu_pool;
 pub mod data;
 pub mod device;

@@ -301,6 +301,7 @@ impl Session {
     /// Builds the task, trains the tokenizer and initialises the models on `device` (plain; training uses
     /// its autodiff twin).
     pub fn new(config: RunConfig, device: Device) -> Result<Self> {
+        config.validate()?;
         let task = TaskData::build(&TaskConfig { seed: config.seed, ..config.task.clone() })?;
         let mut s = Self::on_task(config, device, task)?;
         s.task_from_data = false;
@@ -310,8 +311,7 @@ impl Session {
     /// As [`Session::new`], on a given task (a data file's, `TaskData::from_rows`) instead of the one
     /// `config.task` generates.
     pub fn on_task(config: RunConfig, device: Device, task: TaskData) -> Result<Self> {
-        config.gapo.validate()?;
-        config.ppo.validate()?;
+        config.validate()?;
         let preset = config.model_preset()?;
         device.seed(config.seed);
         let corpus: Vec<&str> = task
@@ -915,6 +915,32 @@ impl RunConfig {
         (self.gapo.stages * self.gapo.rollouts_per_stage * per_rollout).max(1)
     }
 
+    /// Checks the whole config before any work starts: every number against its range
+    /// (`config_ranges.rs`), the model preset, the PPO and GAPO settings that depend on each other, and
+    /// the answer lengths against the generator's context. Errors name the field.
+    pub fn validate(&self) -> Result<()> {
+        crate::config_ranges::check(self)?;
+        let preset = self.model_preset()?;
+        self.ppo.validate()?;
+        self.gapo.validate()?;
+        let context = preset.generator.max_seq_len;
+        for (field, n) in
+            [("ppo.max_new_tokens", self.ppo.max_new_tokens), ("eval.max_new_tokens", self.eval.max_new_tokens)]
+        {
+            if n >= context {
+                return Err(GapoError::Config {
+                    field: field.into(),
+                    message: format!(
+                        "is {n}; it must leave room for a prompt in the generator's context of {context} tokens \
+                         (preset {})",
+                        self.preset
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The model preset this run builds: the named one, with the run's `disc.pooling` if set.
     pub fn model_preset(&self) -> Result<ModelPreset> {
         let mut preset = ModelPreset::named(&self.preset)?;
@@ -944,7 +970,33 @@ impl RunConfig {
     /// Applies `key=value` overrides (`ppo.actor_lr=1e-4`, `gapo.stages=6`, `algo="ppo"`). The value is
     /// TOML; a bare word that is not TOML is taken as a string. Unknown keys fail and are named.
     pub fn with_overrides(&self, overrides: &[String]) -> Result<Self> {
-        let mut tree: toml::Value = toml::Value::try_from(self).expect("a run config always serialises");
+        self.overlay(overrides).map_err(|e| match e {
+            // Name the override without which the others deserialise: TOML names only the enclosing table
+            // of a tagged variant such as `ppo.kl`.
+            GapoError::Config { field, message } if field == "--set" => {
+                let culprit = (0..overrides.len()).rev().find(|&i| {
+                    let others: Vec<String> =
+                        overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, o)| o.clone()).collect();
+                    self.overlay(&others).is_ok()
+                });
+                let field = culprit.map_or(field, |i| overrides[i].split('=').next().unwrap_or("").trim().into());
+                GapoError::Config { field, message }
+            }
+            other => other,
+        })
+    }
+
+    fn overlay(&self, overrides: &[String]) -> Result<Self> {
+        // TOML's integers are i64: a seed above that (from `--seed`) cannot be laid out as a tree.
+        for (field, seed) in [("seed", self.seed), ("task.seed", self.task.seed)] {
+            if i64::try_from(seed).is_err() {
+                return Err(GapoError::Config {
+                    field: field.into(),
+                    message: format!("is {seed}; it must be at most {}", i64::MAX),
+                });
+            }
+        }
+        let mut tree: toml::Value = toml::Value::try_from(self).expect("a run config with i64 seeds serialises");
         for item in overrides {
             let (key, raw) = item.split_once('=').ok_or_else(|| GapoError::Config {
                 field: item.clone(),

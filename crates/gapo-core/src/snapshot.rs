@@ -6,8 +6,10 @@
 //! Modules are written as burn records (burnpack), which keep each parameter's `ParamId`: the optimizer
 //! states are keyed by those ids, so the restored Adam moments land on the right parameters.
 //!
-//! Layout: `GAPOSNAP1\n`, the header length (u64 little-endian), the header (JSON: the session's plain
-//! state and the list of blobs with their lengths), then the blobs back to back.
+//! Layout: `GAPOSNAP2\n`, the FNV-1a 64 checksum of everything after it (u64 little-endian), the header
+//! length (u64 little-endian), the header (JSON: the session's plain state and the list of blobs with
+//! their lengths), then the blobs back to back. The checksum is checked before anything is read: one
+//! changed byte anywhere changes it (each FNV-1a step is a bijection of the running hash).
 
 use crate::algo::decoder_rm::RewardModelTrainer;
 use crate::algo::discriminator::{DiscTrainer, Labelled};
@@ -26,7 +28,14 @@ use burn::tensor::{Bytes, Device};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-const MAGIC: &[u8] = b"GAPOSNAP1\n";
+const MAGIC: &[u8] = b"GAPOSNAP2\n";
+/// The layout before the checksum.
+const MAGIC_WITHOUT_CHECKSUM: &[u8] = b"GAPOSNAP1\n";
+
+/// FNV-1a, 64 bits.
+fn checksum(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+}
 
 /// The session's plain (non-tensor) state.
 #[derive(Serialize, Deserialize)]
@@ -148,13 +157,16 @@ impl Session {
             message: format!("cannot serialise the header: {e}"),
         })?;
         let mut out =
-            Vec::with_capacity(MAGIC.len() + 8 + header.len() + blobs.iter().map(|b| b.1.len()).sum::<usize>());
+            Vec::with_capacity(MAGIC.len() + 16 + header.len() + blobs.iter().map(|b| b.1.len()).sum::<usize>());
         out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&[0; 8]);
         out.extend_from_slice(&(header.len() as u64).to_le_bytes());
         out.extend_from_slice(&header);
         for (_, b) in &blobs {
             out.extend_from_slice(b);
         }
+        let sum = checksum(&out[MAGIC.len() + 8..]);
+        out[MAGIC.len()..MAGIC.len() + 8].copy_from_slice(&sum.to_le_bytes());
         Ok(out)
     }
 
@@ -235,6 +247,7 @@ impl Session {
         let (mut header, body) = read_header(bytes, source_name)?;
         let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
         let config = header.config.with_overrides(overrides)?;
+        config.validate()?;
         if branching && !matches!(header.state, State::SftEval) {
             return Err(err("was not taken at the end of SFT, so no other method can start from it".into()));
         }
@@ -355,7 +368,16 @@ impl Session {
 
 fn read_header<'a>(bytes: &'a [u8], source_name: &str) -> Result<(Header, &'a [u8])> {
     let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
+    if bytes.starts_with(MAGIC_WITHOUT_CHECKSUM) {
+        return Err(err("was written by an older gapo, without a checksum; start the run again".into()));
+    }
     let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| err("is not a gapo session snapshot".into()))?;
+    let (sum, rest) = rest.split_first_chunk::<8>().ok_or_else(|| err("is cut short in its header".into()))?;
+    if u64::from_le_bytes(*sum) != checksum(rest) {
+        return Err(err(
+            "is damaged: its checksum does not match its contents (a changed byte, or a file cut short)".into()
+        ));
+    }
     let (len, rest) = rest.split_first_chunk::<8>().ok_or_else(|| err("is cut short in its header".into()))?;
     let len = u64::from_le_bytes(*len) as usize;
     if len > rest.len() {

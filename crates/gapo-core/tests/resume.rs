@@ -122,6 +122,19 @@ fn a_damaged_snapshot_is_a_clear_error() {
     assert!(cut.contains("cut short") && cut.contains("runs/x/resume.bin"), "{cut}");
     let cut = msg(&bytes[..20]);
     assert!(cut.contains("cut short"), "{cut}");
+    // One flipped bit anywhere past the magic: in the checksum, the header length, the header, every
+    // blob, the last byte.
+    let magic = 10;
+    for offset in [magic, magic + 7, magic + 8, magic + 20, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1] {
+        let mut damaged = bytes.clone();
+        damaged[offset] ^= 0x04;
+        let m = msg(&damaged);
+        assert!(m.contains("damaged") && m.contains("runs/x/resume.bin"), "offset {offset}: {m}");
+        assert!(Session::restore_models(&damaged, Device::flex(), "x").is_err(), "offset {offset}");
+    }
+    let mut old = bytes.clone();
+    old[..10].copy_from_slice(b"GAPOSNAP1\n");
+    assert!(msg(&old).contains("older gapo"), "{}", msg(&old));
     // Models only (the page's load): same step machine, fresh optimizer states.
     let models = Session::restore_models(&bytes, Device::flex(), "x").unwrap();
     assert_eq!(models.steps_done(), s.steps_done());

@@ -98,8 +98,9 @@ fn the_warmup_learning_rate_is_its_own_field() {
     let frozen = warmup_losses(Some(0.0));
     assert_eq!(unset[0], frozen[0]);
     assert!(unset[1..].iter().zip(&frozen[1..]).all(|(a, b)| a != b), "{unset:?} vs {frozen:?}");
-    // The discriminator phases keep `disc.lr`: after a frozen warm-up, D learns in them at `lr` and not at 0.
-    let (learning, still) = (losses("discriminator", Some(0.0), lr), losses("discriminator", Some(0.0), 0.0));
-    assert!(learning.len() > 1 && learning[0] == still[0], "{learning:?} vs {still:?}");
-    assert!(learning[1..].iter().zip(&still[1..]).any(|(a, b)| a != b), "{learning:?} vs {still:?}");
+    // The discriminator phases keep `disc.lr`: after a frozen warm-up, D learns in them at `lr`, and
+    // otherwise at `2·lr` (had they taken the warm-up's rate, both would stay frozen and agree).
+    let (at_lr, at_twice) = (losses("discriminator", Some(0.0), lr), losses("discriminator", Some(0.0), 2.0 * lr));
+    assert!(at_lr.len() > 1 && at_lr[0] == at_twice[0], "{at_lr:?} vs {at_twice:?}");
+    assert!(at_lr[1..].iter().zip(&at_twice[1..]).any(|(a, b)| a != b), "{at_lr:?} vs {at_twice:?}");
 }
