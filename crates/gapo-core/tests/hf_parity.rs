@@ -270,3 +270,106 @@ fn an_exported_decoder_reads_back_to_the_same_logits() {
         assert_eq!(a, b, "{name}: logits after export and re-import differ");
     }
 }
+
+/// The Qwen2 fixture's weights rewritten in another dtype by `encode` (2 bytes a value), and the same
+/// rounded values written back as F32: what a folder saved in that dtype holds, and what it must read as.
+fn qwen2_weights_as(dtype: Dtype, round: fn(f32) -> [u8; 2], back: fn([u8; 2]) -> f32) -> (MemorySource, MemorySource) {
+    let f32_folder = folder_at(&fixture("qwen2"));
+    let st = SafeTensors::deserialize(&f32_folder.files["model.safetensors"]).unwrap();
+    let mut narrow: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    let mut rounded: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    for (name, view) in st.iter() {
+        assert_eq!(view.dtype(), Dtype::F32, "{name}: the fixture is F32");
+        let halves: Vec<[u8; 2]> =
+            view.data().chunks_exact(4).map(|b| round(f32::from_le_bytes(b.try_into().unwrap()))).collect();
+        narrow.push((name.to_string(), view.shape().to_vec(), halves.iter().flatten().copied().collect()));
+        rounded.push((
+            name.to_string(),
+            view.shape().to_vec(),
+            halves.iter().flat_map(|h| back(*h).to_le_bytes()).collect(),
+        ));
+    }
+    let write = |tensors: &[(String, Vec<usize>, Vec<u8>)], dtype: Dtype| {
+        let views: Vec<(String, safetensors::tensor::TensorView<'_>)> = tensors
+            .iter()
+            .map(|(n, shape, data)| {
+                (n.clone(), safetensors::tensor::TensorView::new(dtype, shape.clone(), data).unwrap())
+            })
+            .collect();
+        safetensors::serialize(views, None).unwrap()
+    };
+    let mut as_dtype = f32_folder.clone();
+    as_dtype.files.insert("model.safetensors".into(), write(&narrow, dtype));
+    let mut as_f32 = f32_folder;
+    as_f32.files.insert("model.safetensors".into(), write(&rounded, Dtype::F32));
+    (as_dtype, as_f32)
+}
+
+fn decoder_logits(source: &MemorySource, exp: &BTreeMap<String, (Vec<usize>, Vec<f64>)>, device: &Device) -> Vec<f32> {
+    let spec = DecoderSpec::from_config(&hf::read_config(source).unwrap()).unwrap();
+    let model = HfDecoder::load(&spec, &Weights::read(source).unwrap(), device).unwrap();
+    let (ids, mask) = (ints(&exp["input_ids"], device), floats(&exp["attention_mask"], device));
+    model.forward(ids, mask).to_data().try_to_vec::<f32>().unwrap()
+}
+
+/// A folder saved in F16 or BF16 (as `model.half()` / `model.bfloat16()` then `save_pretrained` writes it)
+/// reads as its values: the same logits, bit for bit, as the F32 folder of the same rounded weights, and
+/// close to transformers' F32 logits (within what the rounding of the weights moves them).
+#[test]
+fn f16_and_bf16_weights_read_as_their_values() {
+    // The byte layouts by hand, little-endian: 1.0 and −2.0 in each format.
+    let one_two = |dtype: Dtype, bytes: [u8; 4]| {
+        let mut source = folder_at(&fixture("qwen2"));
+        let view = safetensors::tensor::TensorView::new(dtype, vec![2], &bytes).unwrap();
+        source.files.insert("model.safetensors".into(), safetensors::serialize([("w", view)], None).unwrap());
+        Weights::read(&source).unwrap().data("w", &[2]).unwrap().try_to_vec::<f32>().unwrap()
+    };
+    assert_eq!(one_two(Dtype::F16, [0x00, 0x3C, 0x00, 0xC0]), vec![1.0, -2.0]);
+    assert_eq!(one_two(Dtype::BF16, [0x80, 0x3F, 0x00, 0xC0]), vec![1.0, -2.0]);
+
+    let device = Device::flex();
+    let exp = expected(&fixture("qwen2"));
+    let (shape, theirs) = &exp["logits"];
+    let f16 = qwen2_weights_as(
+        Dtype::F16,
+        |v| half::f16::from_f32(v).to_le_bytes(),
+        |b| half::f16::from_le_bytes(b).to_f32(),
+    );
+    let bf16 = qwen2_weights_as(
+        Dtype::BF16,
+        |v| half::bf16::from_f32(v).to_le_bytes(),
+        |b| half::bf16::from_le_bytes(b).to_f32(),
+    );
+    for (name, (narrow, rounded), tolerance) in [("F16", f16, 1e-3), ("BF16", bf16, 1e-2)] {
+        let ours = decoder_logits(&narrow, &exp, &device);
+        assert_eq!(ours, decoder_logits(&rounded, &exp, &device), "{name}: not the values the file holds");
+        let diff = max_diff_at_real_tokens(&ours, theirs, &exp["attention_mask"].1, shape[2]);
+        eprintln!("{name}: max |Δlogit| against transformers' F32 = {diff:.2e}");
+        assert!(diff < tolerance, "{name}: max |Δlogit| = {diff}");
+    }
+}
+
+/// A folder whose config.json is not JSON, whose tokenizer.json is broken, or whose weights are in a dtype
+/// gapo does not read: each an error naming the file (and the tensor), before any model is built.
+#[test]
+fn a_broken_config_tokenizer_or_dtype_is_a_named_error() {
+    let good = folder_at(&fixture("qwen2"));
+    let mut bad = good.clone();
+    bad.files.insert("config.json".into(), b"{\"model_type\": \"qwen2\", ".to_vec());
+    let err = hf::read_config(&bad).unwrap_err().to_string();
+    assert!(err.contains("qwen2/config.json") && err.contains("not JSON"), "{err}");
+
+    let mut bad = good.clone();
+    let tok = &good.files["tokenizer.json"];
+    bad.files.insert("tokenizer.json".into(), tok[..tok.len() / 2].to_vec());
+    let config = hf::read_config(&bad).unwrap();
+    let err = hf::tokenize::decoder_tokenizer(&bad, &config).err().expect("a cut tokenizer.json").to_string();
+    assert!(err.contains("qwen2/tokenizer.json"), "{err}");
+
+    let mut bad = good.clone();
+    let bytes = [0u8; 16];
+    let view = safetensors::tensor::TensorView::new(Dtype::F64, vec![2], &bytes).unwrap();
+    bad.files.insert("model.safetensors".into(), safetensors::serialize([("w", view)], None).unwrap());
+    let err = Weights::read(&bad).unwrap().data("w", &[2]).unwrap_err().to_string();
+    assert!(err.contains("model.safetensors") && err.contains("`w` is F64") && err.contains("F16"), "{err}");
+}

@@ -47,6 +47,7 @@ pub trait HfSource {
 }
 
 /// A folder held in memory (the page, tests, and anything that already has the bytes).
+#[derive(Clone, Debug)]
 pub struct MemorySource {
     pub label: String,
     pub files: BTreeMap<String, Vec<u8>>,
