@@ -1,9 +1,9 @@
 //! Diagnostic: the CPU backend's time for each matmul shape of the bench preset's discriminator step
 //! (batch 16 × 128 tokens, d 128, 4 heads), forward and backward.
-//!     cargo run --release -p gapo-core --example matmul_shapes
+//!     cargo run --release -p gapo-lab --bin matmul_shapes
 use burn::tensor::{Device, Distribution, Tensor};
 use futures_lite::future::block_on;
-#[path = "common/timing.rs"]
+#[path = "../common/timing.rs"]
 mod timing;
 use timing::median_ms;
 

@@ -4,8 +4,8 @@
 //!   columns per thread, each single-threaded (`split_deep_product`);
 //! - linear layers `[16, 128, i] × [i, o]`: one single-threaded gemm per batch (flex's batched loop) against
 //!   one merged `[2048, i] × [i, o]` product (the batch merge), including shapes outside the merge's bounds.
-//!     cargo run --release -p gapo-core --example gemm_split
-#[path = "common/timing.rs"]
+//!     cargo run --release -p gapo-lab --bin gemm_split
+#[path = "../common/timing.rs"]
 mod timing;
 use timing::median_ms;
 

@@ -1,6 +1,6 @@
 //! Diagnostic: how close are greedy and temperature-1 samples of an SFT model (the `quick` run preset, SFT
 //! steps from the first argument, default 400) to the references, on training and on held-out prompts?
-//!     cargo run --release -p gapo-core --example diag_fakes -- 400
+//!     cargo run --release -p gapo-lab --bin diag_fakes -- 400
 // held-out prompts after SFT?
 use burn::tensor::Device;
 use futures_lite::future::block_on;

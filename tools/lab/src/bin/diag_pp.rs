@@ -4,9 +4,9 @@
 //! 500 further training-distribution items it never saw, and on the held-out prompts' pairs (unseen
 //! combinations and k = K), per kind of the changed constraint.
 //! The task's settings come from the environment variable GAPO_TASK (TOML, e.g. `k_max = 3`).
-//!     cargo run --release -p gapo-core --example diag_pp -- N EPOCHS LR [first|last|mean|pair] D_MODEL LAYERS [noresp|answered|answered-noresp] [HF_ENCODER_DIR]
+//!     cargo run --release -p gapo-lab --bin diag_pp -- N EPOCHS LR [first|last|mean|pair] D_MODEL LAYERS [noresp|answered|answered-noresp] [HF_ENCODER_DIR]
 use burn::module::Module;
-#[path = "common/hf_dir.rs"]
+#[path = "../common/hf_dir.rs"]
 mod hf_dir;
 
 use burn::tensor::Device;

@@ -2,8 +2,8 @@
 //! D (the paper's setting: its D is a pretrained Longformer), optionally with answered rejected prompts.
 //! Prints, per stage, the checker's pass rate of the rollouts and how D's reward correlates with it, D's
 //! probes, and the held-out evaluation of the SFT start and of the end.
-//!     cargo run --release -p gapo-core --example gapo_pretrained_d -- HF_ENCODER_DIR SEED LR [answered] [KEY=VALUE…]
-#[path = "common/hf_dir.rs"]
+//!     cargo run --release -p gapo-lab --bin gapo_pretrained_d -- HF_ENCODER_DIR SEED LR [answered] [KEY=VALUE…]
+#[path = "../common/hf_dir.rs"]
 mod hf_dir;
 
 use burn::tensor::Device;

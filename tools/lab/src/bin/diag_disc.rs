@@ -1,7 +1,7 @@
 //! Diagnostic behind README "What we found": can the discriminator alone separate temperature-1 samples of
 //! the SFT model (the `quick` preset) from the references? Trains a fresh D on n training prompts (each with
 //! its reference, label 1, and a sample, label 0) and reports train and held-out accuracy per epoch.
-//!     cargo run --release -p gapo-core --example diag_disc -- LR EPOCHS N [first|last|mean] [gen|upper] [scratch|fromgen]
+//!     cargo run --release -p gapo-lab --bin diag_disc -- LR EPOCHS N [first|last|mean] [gen|upper] [scratch|fromgen]
 //! `upper` replaces the samples by the uppercased reference plus " XX" (a trivially separable control);
 //! `fromgen` starts D from the SFT generator's weights.
 use burn::tensor::Device;

@@ -1,5 +1,5 @@
 //! Reads a Hugging Face decoder folder with our importer and writes it back with our exporter:
-//! `cargo run -p gapo-core --example hf_roundtrip -- IN_DIR OUT_DIR`. tools/hf/check_export.py then loads
+//! `cargo run -p gapo-lab --bin hf_roundtrip -- IN_DIR OUT_DIR`. tools/hf/check_export.py then loads
 //! OUT_DIR with transformers and compares its logits with IN_DIR's.
 
 use burn::tensor::Device;
