@@ -4,7 +4,7 @@
 //! free text, tokenized as transformers' `tokenizer(text)` does, so that an import can be held against
 //! transformers' `generate` by hand.
 
-use crate::hf_cmd::DirSource;
+use crate::sources::DirSource;
 use anyhow::{Context, Result, bail};
 use burn::tensor::{Int, Tensor, TensorData};
 use clap::Args;
@@ -13,7 +13,8 @@ use gapo_core::checkpoint;
 use gapo_core::device::{BackendChoice, device_for};
 use gapo_core::hf::{self, DecoderSpec, HfDecoder, Weights};
 use gapo_core::model::sampling::{SamplingConfig, generate};
-use gapo_core::model::{DiscriminatorConfig, DiscriminatorModel, GeneratorConfig};
+use gapo_core::model::{DiscriminatorConfig, GeneratorConfig};
+use gapo_core::players::DiscriminatorModel;
 use gapo_core::readback::{floats, ints};
 use gapo_core::session::RunConfig;
 use gapo_core::task::{TaskConfig, TaskData};

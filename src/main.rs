@@ -11,6 +11,7 @@ mod generate_cmd;
 mod hf_cmd;
 mod run;
 mod sft_train;
+mod sources;
 mod train_cmd;
 
 use anyhow::Result;

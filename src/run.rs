@@ -10,7 +10,7 @@ use futures_lite::future::block_on;
 use gapo_core::checkpoint;
 use gapo_core::config::ModelPreset;
 use gapo_core::device::{BackendChoice, describe, device_for};
-use gapo_core::model::{DiscriminatorModel, LanguageModel};
+use gapo_core::players::{DiscriminatorModel, LanguageModel};
 use gapo_core::session::{Algo, RunConfig, Session, StepReport};
 use gapo_core::task::EvalReport;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -245,7 +245,7 @@ pub fn run(args: RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()
 pub fn run_on_task(
     config: RunConfig,
     task: gapo_core::task::TaskData,
-    data: crate::hf_cmd::DataArgs,
+    data: crate::sources::DataArgs,
     args: &RunArgs,
     choice: BackendChoice,
 ) -> Result<()> {
@@ -254,8 +254,8 @@ pub fn run_on_task(
     let session = Session::on_task(config.clone(), device, task)?;
     write_atomic(&args.out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
         .context("saving config.json")?;
-    let sources = crate::hf_cmd::RunSources { imported: None, data: Some(data) };
-    write_atomic(&args.out.join(crate::hf_cmd::SOURCES_FILE), serde_json::to_string_pretty(&sources)?.as_bytes())
+    let sources = crate::sources::RunSources { imported: None, data: Some(data) };
+    write_atomic(&args.out.join(crate::sources::SOURCES_FILE), serde_json::to_string_pretty(&sources)?.as_bytes())
         .context("saving sources.json")?;
     drive(session, &args.out, args.checkpoint_every, String::new(), None)
 }
@@ -267,23 +267,23 @@ pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overri
     let name = path.display().to_string();
     let bytes = std::fs::read(&path).with_context(|| format!("reading {name} (is {} a run folder?)", dir.display()))?;
     // A run with imported models or on a data file gets them again from the paths it recorded.
-    let sources_path = dir.join(crate::hf_cmd::SOURCES_FILE);
-    let sources: crate::hf_cmd::RunSources = match std::fs::read(&sources_path) {
+    let sources_path = dir.join(crate::sources::SOURCES_FILE);
+    let sources: crate::sources::RunSources = match std::fs::read(&sources_path) {
         Ok(b) => serde_json::from_slice(&b)
             .with_context(|| format!("{}: not a gapo sources file", sources_path.display()))?,
-        Err(_) => crate::hf_cmd::RunSources::default(),
+        Err(_) => crate::sources::RunSources::default(),
     };
     let dtype = sources.imported.as_ref().map(|h| h.dtype.clone()).unwrap_or_else(|| "f32".into());
-    let device = crate::hf_cmd::device_with_dtype(choice, &dtype)?;
+    let device = crate::sources::device_with_dtype(choice, &dtype)?;
     println!("device: {}", describe(choice, &device));
     let config: RunConfig =
         serde_json::from_slice(&std::fs::read(dir.join("config.json")).context("reading config.json")?)
             .context("config.json: not a gapo run config")?;
-    let task = sources.data.as_ref().map(|d| crate::train_cmd::task_from_file(d, &config)).transpose()?;
+    let task = sources.data.as_ref().map(|d| crate::sources::task_from_file(d, &config)).transpose()?;
     let mut hf_config = None;
     let session = match (&sources.imported, task) {
         (Some(hf), task) => {
-            let (models, g_config) = crate::hf_cmd::load_models(hf, &config, &device)?
+            let (models, g_config) = crate::sources::load_models(hf, &config, &device)?
                 .context("a run's sources never ask for a plan only")?;
             hf_config = Some(g_config);
             Session::restore_imported(&bytes, device, &name, overrides, models, task)?

@@ -1,21 +1,20 @@
 //! `gapo train`: `--resume DIR` continues a killed run exactly; `--data FILE` trains on a user's jsonl file
 //! in any supported format: SFT on the preferred side of every row (any text), or any other method on the
 //! rows as a task, whose prompts must be ones the checkers read (`TaskData::from_rows`);
-//! `--generator DIR [--discriminator DIR]` runs with Hugging Face models (`hf_cmd.rs`); with none of
+//! `--generator DIR [--discriminator DIR]` runs with Hugging Face models (`hf_cmd.rs`; what a run was started from: `sources.rs`); with none of
 //! these it is `gapo run`.
 
 use crate::atomic::write_atomic;
-use crate::hf_cmd::DataArgs;
 use crate::run::RunArgs;
 use crate::sft_train::{SftSettings, train_sft};
-use anyhow::{Context, Result, bail};
+use crate::sources::{DataArgs, HfArgs, data_rows, task_from_file};
+use anyhow::{Context, Result};
 use burn::module::Module;
 use clap::Args;
 use gapo_core::checkpoint;
-use gapo_core::data::jsonl::{Format, GAPO_SEPARATOR, Row, read_jsonl, split_gapo_text};
+use gapo_core::data::jsonl::{Format, GAPO_SEPARATOR, Row, read_jsonl};
 use gapo_core::device::{BackendChoice, device_for};
-use gapo_core::session::{Algo, RunConfig};
-use gapo_core::task::{DataRow, TaskConfig, TaskData};
+use gapo_core::session::Algo;
 use gapo_core::tokenizer::GapoTokenizer;
 use std::path::PathBuf;
 
@@ -68,65 +67,6 @@ pub struct TrainArgs {
     pub run: RunArgs,
 }
 
-/// A GAPO row's text split into (prompt, response) at the separator, or an error naming row and field.
-fn split_gapo(text: &str, separator: &str, source: &str, row: usize, field: &str) -> Result<(String, String)> {
-    let Some((prompt, response)) = split_gapo_text(text, separator) else {
-        bail!("{source}: row {row}: field `{field}` has no separator {separator:?} between prompt and response");
-    };
-    let prompt = prompt.strip_suffix(separator).unwrap_or(prompt).trim_end();
-    Ok((prompt.to_string(), response.trim_start().to_string()))
-}
-
-/// The rows as the task's rows: the preferred (prompt, response) of each, with the rejected prompt of a
-/// GAPO row and the rejected response of a preference row. Rows with only a rejected side are skipped.
-fn data_rows(rows: &[Row], separator: &str, source: &str) -> Result<Vec<DataRow>> {
-    let mut out = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let line = i + 1;
-        let plain = |prompt: &String, response: &String| DataRow {
-            line,
-            prompt: prompt.clone(),
-            response: response.clone(),
-            rejected_prompt: None,
-            rejected_response: None,
-        };
-        match row {
-            Row::Preference { prompt, chosen, rejected } => {
-                out.push(DataRow { rejected_response: Some(rejected.clone()), ..plain(prompt, chosen) })
-            }
-            Row::Unpaired { prompt, completion, label: true } => out.push(plain(prompt, completion)),
-            Row::Pointwise { prompt, response, label: 1 } => out.push(plain(prompt, response)),
-            Row::Gapo { chosen, reject } => {
-                let (prompt, response) = split_gapo(chosen, separator, source, line, "chosen")?;
-                let (rejected_prompt, _) = split_gapo(reject, separator, source, line, "reject")?;
-                out.push(DataRow { rejected_prompt: Some(rejected_prompt), ..plain(&prompt, &response) });
-            }
-            _ => {}
-        }
-    }
-    anyhow::ensure!(!out.is_empty(), "{source}: no preferred rows to learn from");
-    Ok(out)
-}
-
-/// A data file's rows as the run's task (`TaskData::from_rows`), with `config`'s seed and held-out count.
-pub fn task_from_file(data: &DataArgs, config: &RunConfig) -> Result<TaskData> {
-    let source = data.path.display().to_string();
-    let format = data.format.as_deref().map(str::parse::<Format>).transpose()?;
-    let bytes = std::fs::read(&data.path).with_context(|| format!("reading {source}"))?;
-    let file = read_jsonl(&bytes, &source, format)?;
-    let rows = data_rows(&file.rows, &data.separator, &source)?;
-    let task_config = TaskConfig { seed: config.seed, ..config.task.clone() };
-    let task = TaskData::from_rows(&rows, &task_config, &source)?;
-    println!(
-        "{source}: {} rows of format {}; {} train, {} held out for the checker",
-        file.rows.len(),
-        file.format,
-        task.train.len(),
-        task.eval.len()
-    );
-    Ok(task)
-}
-
 /// The (prompt, response) pairs SFT learns from: the preferred side of each row.
 fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String, String)>> {
     Ok(data_rows(rows, separator, source)?.into_iter().map(|r| (r.prompt, r.response)).collect())
@@ -153,7 +93,7 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
     };
     let task = data_args.as_ref().map(|d| task_from_file(d, &config)).transpose()?;
     if let Some(generator) = &args.generator {
-        let hf = crate::hf_cmd::HfArgs {
+        let hf = HfArgs {
             generator: generator.clone(),
             discriminator: args.discriminator.clone(),
             max_len: args.max_len,

@@ -17,6 +17,7 @@ pub mod hf;
 pub mod hooks;
 pub mod host_memory;
 pub mod model;
+pub mod players;
 pub mod readback;
 pub mod rng;
 mod rollout_stats;

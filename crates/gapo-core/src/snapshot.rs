@@ -16,7 +16,7 @@ use crate::algo::discriminator::{DiscTrainer, Labelled};
 use crate::algo::kl_control::KlController;
 use crate::algo::ppo_trainer::PpoLearner;
 use crate::error::{GapoError, Result};
-use crate::model::{LanguageModel, ScoredDecoder};
+use crate::players::{LanguageModel, ScoredDecoder};
 use crate::rng::SplitMix64;
 use crate::session::{RunConfig, Session, State};
 use crate::task::EvalReport;

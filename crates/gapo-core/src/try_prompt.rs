@@ -4,8 +4,9 @@
 use crate::algo::discriminator::{Labelled, logits};
 use crate::error::Result;
 use crate::generation::complete;
+use crate::model::CausalLm;
 use crate::model::sampling::SamplingConfig;
-use crate::model::{CausalLm, DiscriminatorModel};
+use crate::players::DiscriminatorModel;
 use crate::readback::floats;
 use crate::task::{Constraint, Verdict, parse_prompt};
 use crate::tokenizer::GapoTokenizer;

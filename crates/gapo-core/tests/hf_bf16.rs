@@ -6,7 +6,8 @@
 use burn::tensor::{DType, Device, FloatDType, Int, Tensor, TensorData};
 use futures_lite::future::block_on;
 use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, Weights};
-use gapo_core::model::{CausalLm, HfDiscriminator, Pooling};
+use gapo_core::model::{CausalLm, Pooling};
+use gapo_core::players::HfDiscriminator;
 use gapo_core::session::{Algo, ImportedModels, RunConfig, Session};
 use safetensors::SafeTensors;
 
@@ -82,6 +83,6 @@ fn a_bf16_device_runs_the_imported_models_close_to_transformers_and_trains() {
             break;
         }
     }
-    let gapo_core::model::LanguageModel::Hf(tuned) = s.generator() else { unreachable!() };
+    let gapo_core::players::LanguageModel::Hf(tuned) = s.generator() else { unreachable!() };
     assert_eq!(tuned.layers[0].q.weight.val().dtype(), DType::BF16, "training kept bf16 weights");
 }

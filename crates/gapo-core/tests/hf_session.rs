@@ -5,7 +5,8 @@ use burn::module::Module;
 use burn::tensor::Device;
 use futures_lite::future::block_on;
 use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, MemorySource, Weights};
-use gapo_core::model::{CausalLm, HfDiscriminator, LanguageModel, Pooling};
+use gapo_core::model::{CausalLm, Pooling};
+use gapo_core::players::{HfDiscriminator, LanguageModel};
 use gapo_core::session::{Algo, ImportedModels, RunConfig, Session};
 
 mod common;

@@ -51,7 +51,7 @@ fn kv_cache_decoding_gives_the_same_logits_as_a_full_forward_pass() {
     let p = prompt.len;
     let (p_ids, p_mask) = prompt.to_device(&device);
     let mut cache = KvCache::new(model.n_layers());
-    let positions = gapo_core::model::generator::positions_from_mask(p_mask.clone());
+    let positions = gapo_core::model::mask::positions_from_mask(p_mask.clone());
     let logits = model.forward_cached(p_ids, positions.clone(), p_mask.clone(), &mut cache);
     // Outputs at padding positions are never read; compare the real ones.
     let real = p_mask.clone().reshape([2, p, 1]);

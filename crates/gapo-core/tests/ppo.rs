@@ -191,7 +191,7 @@ fn micro_batches_accumulate_to_the_same_update() {
         let lengths: Vec<f32> = exp.action_mask.clone().sum_dim(1).into_data().try_into_vec::<f32>().unwrap();
         block_on(learner.learn(&exp, &mut SplitMix64::new(3), &mut metrics)).unwrap();
         let params = burn::module::Module::valid(&learner.policy);
-        let gapo_core::model::LanguageModel::Tiny(g) = params else { unreachable!() };
+        let gapo_core::players::LanguageModel::Tiny(g) = params else { unreachable!() };
         (g.tok_emb.weight.val().into_data().try_into_vec::<f32>().unwrap(), metrics["loss/policy_avg"], lengths)
     };
     let (whole, loss_whole, lengths) = run(0, &mut score);
@@ -229,7 +229,7 @@ fn the_ptx_term_pulls_the_policy_towards_the_references() {
     let prompts: Vec<String> = (0..16).map(|i| format!("item {i}")).collect();
     let rows: Vec<(&str, &str)> = prompts.iter().map(|p| (p.as_str(), " is red or blue")).collect();
     let references = ReferenceBatch::new(&tokenizer, &rows, 24, &train_device).unwrap();
-    let ref_loss = |policy: &gapo_core::model::LanguageModel| {
+    let ref_loss = |policy: &gapo_core::players::LanguageModel| {
         let r = references.clone();
         sft_loss(policy, r.ids, r.mask, r.loss_mask).into_data().convert::<f32>().try_to_vec::<f32>().unwrap()[0]
     };

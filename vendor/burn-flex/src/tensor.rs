@@ -236,7 +236,7 @@ impl FlexTensor {
         // gapo-playground patch: allocate with the element's alignment. Upstream allocated a `Vec<u8>`,
         // whose alignment (1) is below what `Bytes::from_bytes_vec` enforces (16), so every new tensor
         // (every matmul output among them) was allocated, zeroed and then copied whole into a second
-        // allocation: 7% of `gapo bench`'s time in memmove (perf, tenth session). `Bytes::from_elems`
+        // allocation: 7% of `gapo bench`'s time in memmove (perf, at 523a66f). `Bytes::from_elems`
         // keeps the allocation it is given, as it does for every kernel output built from a typed `Vec`.
         let bytes = match elem_size {
             8 => Bytes::from_elems(alloc::vec![0u64; num_elements]),

@@ -6,7 +6,7 @@ use super::grad_clip::clip_global_norm;
 use super::reward::{Classification, bce_loss, classification};
 use crate::data::batch::{HostBatch, PadSide, int_table};
 use crate::error::{GapoError, Result};
-use crate::model::DiscriminatorModel;
+use crate::players::DiscriminatorModel;
 use crate::readback::{floats, scalar};
 use crate::rng::SplitMix64;
 use crate::tokenizer::GapoTokenizer;

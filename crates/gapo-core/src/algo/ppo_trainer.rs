@@ -13,8 +13,9 @@ use super::ppo::{
 use super::sft::{ReferenceBatch, sft_loss};
 use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
+use crate::model::CausalLm;
 use crate::model::sampling::{SamplingConfig, generate};
-use crate::model::{CausalLm, LanguageModel, ScoredDecoder};
+use crate::players::{LanguageModel, ScoredDecoder};
 use crate::readback::{floats, ints, scalar};
 use crate::rng::SplitMix64;
 use crate::tokenizer::GapoTokenizer;

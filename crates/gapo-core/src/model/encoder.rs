@@ -10,9 +10,10 @@
 //! only, and every pooling ignores padded positions.
 
 use super::block::{Block, BlockConfig};
-use super::generator::{positions_from_mask, validate_dims};
+use super::generator::validate_dims;
 use super::heads::{ScalarHead, ScalarHeadConfig, last_token, mean_pool};
 use super::mask::key_padding_bias;
+use super::mask::positions_from_mask;
 
 use burn::config::Config;
 use burn::module::Module;

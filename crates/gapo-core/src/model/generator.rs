@@ -98,12 +98,6 @@ pub struct Generator {
     pub max_seq_len: usize,
 }
 
-/// Position of each token among the real tokens of its row: `cumsum(mask) - 1`, 0 at left padding.
-/// `mask`: `[B, T]` of 1.0/0.0. Returns `[B, T]` Int.
-pub fn positions_from_mask(mask: Tensor<2>) -> Tensor<2, Int> {
-    mask.cumsum(1).sub_scalar(1.0).clamp_min(0.0).int()
-}
-
 impl Generator {
     pub fn n_layers(&self) -> usize {
         self.blocks.len()

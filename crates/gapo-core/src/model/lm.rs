@@ -1,15 +1,12 @@
-//! What PPO, SFT, sampling and the preference methods need from a generator, and the generator a session
-//! holds: our tiny GPT-2-shaped [`Generator`] or an imported Hugging Face decoder ([`HfDecoder`]).
+//! What PPO, SFT, sampling and the preference methods need from a generator: the tiny GPT-2-shaped
+//! [`super::Generator`] and an imported Hugging Face decoder (`crate::hf::HfDecoder`) both implement it.
 //!
 //! The batching contract lives here once: prompts are left-padded, positions count real tokens only
 //! (`cumsum(mask) - 1`), padded keys and future keys are hidden by additive biases, and decoding extends a
 //! [`KvCache`]. A model supplies only its layer stack ([`CausalLm::run_layers`]) and its output projection.
 
 use super::attention::KvCache;
-use super::generator::{Generator, positions_from_mask};
-use super::mask::{causal_bias, key_padding_bias};
-use crate::hf::HfDecoder;
-use burn::module::Module;
+use super::mask::{causal_bias, key_padding_bias, positions_from_mask};
 use burn::tensor::{Int, Tensor};
 
 /// A causal language model with left-padded batches and a KV cache.
@@ -91,63 +88,5 @@ pub trait CausalLm {
             )));
         }
         Ok(())
-    }
-}
-
-/// The generator of a session.
-#[derive(Module, Debug)]
-pub enum LanguageModel {
-    Tiny(Generator),
-    Hf(HfDecoder),
-}
-
-impl From<Generator> for LanguageModel {
-    fn from(g: Generator) -> Self {
-        Self::Tiny(g)
-    }
-}
-
-impl From<HfDecoder> for LanguageModel {
-    fn from(g: HfDecoder) -> Self {
-        Self::Hf(g)
-    }
-}
-
-impl CausalLm for LanguageModel {
-    fn run_layers(
-        &self,
-        ids: Tensor<2, Int>,
-        positions: Tensor<2, Int>,
-        bias: Tensor<4>,
-        cache: Option<&mut KvCache>,
-    ) -> Tensor<3> {
-        match self {
-            Self::Tiny(m) => m.run_layers(ids, positions, bias, cache),
-            Self::Hf(m) => m.run_layers(ids, positions, bias, cache),
-        }
-    }
-    fn logits(&self, hidden: Tensor<3>) -> Tensor<3> {
-        match self {
-            Self::Tiny(m) => CausalLm::logits(m, hidden),
-            Self::Hf(m) => m.logits(hidden),
-        }
-    }
-    fn n_layers(&self) -> usize {
-        match self {
-            Self::Tiny(m) => m.blocks.len(),
-            Self::Hf(m) => m.layers.len(),
-        }
-    }
-    fn max_len(&self) -> usize {
-        match self {
-            Self::Tiny(m) => m.max_seq_len,
-            Self::Hf(m) => m.max_len,
-        }
-    }
-    fn d_model(&self) -> usize {
-        match self {
-            Self::Tiny(m) => CausalLm::d_model(m),
-            Self::Hf(m) => m.d_model(),
-        }
     }
 }

@@ -1,7 +1,7 @@
 //! Attention masks as additive biases. A large finite negative (not -inf) keeps fully masked rows (the
 //! queries at padding positions) finite: their softmax is uniform and their outputs are never read.
 
-use burn::tensor::{Bool, Device, Tensor};
+use burn::tensor::{Bool, Device, Int, Tensor};
 
 /// Added to the attention score of a position that must not be attended to.
 pub const MASKED: f32 = -1.0e9;
@@ -21,4 +21,10 @@ pub fn causal_bias(t_new: usize, past: usize, device: &Device) -> Tensor<4> {
     // tril_mask(offset = past) is true strictly above the shifted diagonal: keys in the future.
     let future: Tensor<2, Bool> = Tensor::<2, Bool>::tril_mask([t_new, s], past as i64, device);
     Tensor::<2>::zeros([t_new, s], device).mask_fill(future, MASKED).reshape([1, 1, t_new, s])
+}
+
+/// Position of each token among the real tokens of its row: `cumsum(mask) - 1`, 0 at left padding.
+/// `mask`: `[B, T]` of 1.0/0.0. Returns `[B, T]` Int.
+pub fn positions_from_mask(mask: Tensor<2>) -> Tensor<2, Int> {
+    mask.cumsum(1).sub_scalar(1.0).clamp_min(0.0).int()
 }

@@ -8,7 +8,6 @@
 
 pub mod attention;
 pub mod block;
-pub mod disc_model;
 pub mod encoder;
 pub mod generator;
 pub mod heads;
@@ -16,15 +15,12 @@ pub mod init;
 pub mod lm;
 pub mod mask;
 pub mod sampling;
-pub mod scored;
 
 pub use attention::{KvCache, LayerKv};
-pub use disc_model::{DiscriminatorModel, HfDiscriminator};
 pub use encoder::{Discriminator, DiscriminatorConfig, Pooling};
 pub use generator::{Generator, GeneratorConfig};
 pub use heads::{ScalarHead, ScalarHeadConfig};
-pub use lm::{CausalLm, LanguageModel};
-pub use scored::ScoredDecoder;
+pub use lm::CausalLm;
 
 /// GPT-2's initialisation: every weight from N(0, 0.02) (biases too; LayerNorm keeps 1/0). With tied
 /// embeddings, burn's default N(0, 1) embedding would start the logits far too large.

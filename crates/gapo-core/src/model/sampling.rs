@@ -6,9 +6,9 @@
 //! draws from `softmax(logits / T)` using only elementwise ops and an argmax, which every backend has.
 
 use super::attention::KvCache;
-use super::generator::positions_from_mask;
 use super::lm::CausalLm;
 use super::mask::MASKED;
+use super::mask::positions_from_mask;
 use crate::error::GapoError;
 use burn::config::Config;
 use burn::tensor::activation::softmax;

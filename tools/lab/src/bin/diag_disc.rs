@@ -53,7 +53,7 @@ fn main() {
     };
     let disc = preset.discriminator_config(s.tokenizer.vocab_size()).with_pooling(pooling).init(&td);
     let disc = if std::env::args().nth(6).as_deref() == Some("fromgen") {
-        let gapo_core::model::LanguageModel::Tiny(tiny) = &g else { panic!("the built-in generator") };
+        let gapo_core::players::LanguageModel::Tiny(tiny) = &g else { panic!("the built-in generator") };
         gapo_core::model::encoder::discriminator_from_generator(disc, tiny).unwrap()
     } else {
         disc

@@ -91,7 +91,7 @@ fn main() {
     let td = dev.clone().autodiff();
     let preset = ModelPreset::named("tiny").unwrap();
     // An 8th argument: a Hugging Face encoder folder (BERT/RoBERTa, e.g. all-MiniLM-L6-v2) as D instead.
-    let disc: gapo_core::model::DiscriminatorModel = match a.get(8) {
+    let disc: gapo_core::players::DiscriminatorModel = match a.get(8) {
         Some(dir) => {
             use gapo_core::hf::{self, EncoderSpec, HfEncoder, Weights};
             let src = hf_dir::read_folder(dir);
@@ -99,7 +99,7 @@ fn main() {
             let enc = HfEncoder::load(&EncoderSpec::from_config(&config).unwrap(), &Weights::read(&src).unwrap(), &td)
                 .unwrap();
             let t = hf::tokenize::encoder_tokenizer(&src, &config).unwrap();
-            gapo_core::model::HfDiscriminator::new(enc, t, pooling, &td).into()
+            gapo_core::players::HfDiscriminator::new(enc, t, pooling, &td).into()
         }
         None => preset
             .discriminator_config(tok.vocab_size())

@@ -10,7 +10,8 @@ use burn::tensor::Device;
 use futures_lite::future::block_on;
 use gapo_core::algo::discriminator::DiscTrainer;
 use gapo_core::hf::{self, EncoderSpec, HfEncoder, Weights};
-use gapo_core::model::{HfDiscriminator, Pooling};
+use gapo_core::model::Pooling;
+use gapo_core::players::HfDiscriminator;
 use gapo_core::session::{RunConfig, Session};
 use std::collections::BTreeMap;
 

@@ -380,7 +380,7 @@ fn split_deep_product<T: GemmScalar>(
 
 /// gapo-playground patch: the output of a gemm call, which writes every element without reading any
 /// (`read_dst = false` in `gemm_call`), so it is not zeroed first. Upstream zeroed it (`FlexTensor::empty`):
-/// 7% of `gapo bench`'s time in memset (perf, tenth session). `write` gets the buffer as a raw pointer only
+/// 7% of `gapo bench`'s time in memset (perf, at 523a66f). `write` gets the buffer as a raw pointer only
 /// (no reference to uninitialised memory is formed) and must write all `shape.num_elements()` elements;
 /// with `k = 0` (a sum of nothing) or no elements, the zeros are built instead and `write` is not called.
 fn gemm_output<T: GemmScalar>(shape: Shape, k: usize, write: impl FnOnce(*mut T)) -> FlexTensor {

@@ -58,7 +58,7 @@ struct WorkerSleepState {
 // training step across the pool, thousands a step, with a little serial work (autodiff bookkeeping,
 // allocation) in between. After 32 looks the other worker was often asleep again when the next split came,
 // and waking it through the kernel left the first to work alone: in a third of the 0.5 ms intervals of a
-// discriminator step only one core was busy (perf, thirteenth session; with 2,048 looks the step took
+// discriminator step only one core was busy (perf, at aa7b2ff; with 2,048 looks the step took
 // 15% less time). OpenMP runtimes spin far longer for the same reason
 // (LLVM's and Intel's default block time is 200 ms). Scheduling only: no value changes.
 const ROUNDS_UNTIL_SLEEPY: u32 = 2048;

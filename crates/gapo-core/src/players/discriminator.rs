@@ -2,9 +2,9 @@
 //! encoder with a scalar head ([`HfDiscriminator`]). Both read `[CLS] prompt [SEP] response [SEP]` in
 //! their own tokenizer's ids and return one logit per row.
 
-use super::encoder::{Discriminator, Pooling, pool};
-use super::heads::{ScalarHead, ScalarHeadConfig};
 use crate::hf::HfEncoder;
+use crate::model::encoder::{Discriminator, Pooling, pool};
+use crate::model::heads::{ScalarHead, ScalarHeadConfig};
 use crate::tokenizer::GapoTokenizer;
 use burn::module::Module;
 use burn::tensor::{Device, Int, Tensor};

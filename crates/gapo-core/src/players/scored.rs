@@ -2,9 +2,10 @@
 //! (one score per sequence, at its last real token). Both are separate copies of the backbone, as in
 //! OpenRLHF, so training them never moves the policy.
 
-use super::generator::GeneratorConfig;
-use super::heads::{ScalarHead, ScalarHeadConfig, last_token};
-use super::lm::{CausalLm, LanguageModel};
+use super::LanguageModel;
+use crate::model::CausalLm;
+use crate::model::GeneratorConfig;
+use crate::model::heads::{ScalarHead, ScalarHeadConfig, last_token};
 use burn::module::Module;
 use burn::tensor::{Device, Int, Tensor};
 
