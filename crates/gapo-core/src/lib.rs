@@ -21,6 +21,7 @@ pub mod players;
 pub mod readback;
 pub mod rng;
 mod rollout_stats;
+pub mod run_config;
 pub mod session;
 pub mod snapshot;
 pub mod task;
