@@ -25,7 +25,44 @@ pub fn to_bytes<M: Module + ModuleSnapshot>(module: &M, kind: &str, config_json:
     let err = |message: String| GapoError::Checkpoint { source_name: format!("<{kind}>"), message };
     let mut store = SafetensorsStore::from_bytes(None).metadata(KIND_KEY, kind).metadata(CONFIG_KEY, config_json);
     module.save_into(&mut store).map_err(|e| err(format!("cannot serialise: {e}")))?;
-    store.get_bytes().map_err(|e| err(format!("cannot serialise: {e}")))
+    let bytes = store.get_bytes().map_err(|e| err(format!("cannot serialise: {e}")))?;
+    Ok(with_sorted_header(bytes))
+}
+
+/// The same safetensors bytes with the header's entries in one fixed order: `__metadata__` first with its
+/// keys sorted, then the tensors by name. burn keeps the metadata in a `HashMap`, whose order changes from
+/// process to process, so two runs of the same seed wrote files that differed in the header alone. The
+/// header keeps its length (the same entries, compact JSON, padded with spaces), so no data offset moves.
+fn with_sorted_header(mut bytes: Vec<u8>) -> Vec<u8> {
+    let Some(n) = bytes.get(..8).map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")) as usize) else {
+        return bytes;
+    };
+    let Some(Ok(serde_json::Value::Object(header))) = bytes.get(8..8 + n).map(serde_json::from_slice) else {
+        return bytes;
+    };
+    let mut entries: Vec<(&String, &serde_json::Value)> = header.iter().collect();
+    entries.sort_by(|a, b| (a.0 != "__metadata__", a.0).cmp(&(b.0 != "__metadata__", b.0)));
+    let value = |v: &serde_json::Value| match v {
+        serde_json::Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let fields: Vec<String> = keys.iter().map(|k| format!("{}:{}", json(*k), json(&m[*k]))).collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        other => json(other),
+    };
+    let text = format!(
+        "{{{}}}",
+        entries.iter().map(|(k, v)| format!("{}:{}", json(*k), value(v))).collect::<Vec<_>>().join(",")
+    );
+    if text.len() <= n {
+        bytes[8..8 + n].copy_from_slice(format!("{text:<n$}").as_bytes());
+    }
+    bytes
+}
+
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).expect("a JSON value serialises")
 }
 
 /// Reads the metadata of a blob without loading its tensors.
@@ -64,4 +101,31 @@ pub fn load_bytes<M: Module + ModuleSnapshot>(
         return Err(err(format!("does not fit the model: {}", problems.join("; "))));
     }
     Ok(module)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::GeneratorConfig;
+    use burn::tensor::Device;
+
+    #[test]
+    fn the_same_model_serialises_to_the_same_bytes_and_reads_back() {
+        let device = Device::flex();
+        let cfg = GeneratorConfig::new(32).with_d_model(8).with_n_layers(1).with_n_heads(2).with_max_seq_len(8);
+        let model = cfg.init(&device);
+        let config_json = serde_json::to_string(&cfg).unwrap();
+        // Each serialisation builds a new metadata map with its own hash order; the bytes must not follow it.
+        let first = to_bytes(&model, "generator", &config_json).unwrap();
+        for _ in 0..8 {
+            assert_eq!(to_bytes(&model, "generator", &config_json).unwrap(), first);
+        }
+        let header_len = u64::from_le_bytes(first[..8].try_into().unwrap()) as usize;
+        let header = std::str::from_utf8(&first[8..8 + header_len]).unwrap();
+        assert!(header.starts_with(r#"{"__metadata__":{"format":"#), "{header}");
+        let info = read_info(&first, "test").unwrap();
+        assert_eq!((info.kind.as_str(), info.config_json.as_str()), ("generator", config_json.as_str()));
+        let back = load_bytes(cfg.init(&device), first.clone(), "generator", "test").unwrap();
+        assert_eq!(to_bytes(&back, "generator", &config_json).unwrap(), first);
+    }
 }
