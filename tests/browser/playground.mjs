@@ -33,6 +33,9 @@ try {
   const hash = 'backend=cpu&seed=7&sft_steps=12&stages=1&algo=gapo&kl_beta=0.02&fake_share_hide=true';
   await page.goto(base + '#' + hash);
   await until('the backend badge', () => document.getElementById('backend')?.innerText.includes('backend: cpu'));
+  // The badge names the path in words ("CPU (wasm, SIMD)" or "CPU (wasm, no SIMD)"), not a debug string.
+  const badge = await page.innerText('#backend');
+  if (!badge.includes('CPU (wasm, ') || badge.includes('Device<')) fail(`the backend badge reads ${badge}`);
   const seed = await page.inputValue('#ctl-seed');
   const beta = await page.inputValue('#ctl-kl_beta');
   if (seed !== '7' || beta !== '0.02') fail(`settings not restored: seed ${seed}, kl_beta ${beta}`);

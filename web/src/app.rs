@@ -104,6 +104,16 @@ async fn pick_device(force_cpu: bool) -> (BackendChoice, Device, String) {
     (BackendChoice::Cpu, Device::flex(), "CPU forced by backend=cpu".into())
 }
 
+/// What the badge calls the backend: WebGPU (its adapter is in the note beside it), or the CPU path and
+/// whether this wasm was built with SIMD (simd128).
+fn badge(choice: BackendChoice) -> &'static str {
+    match choice {
+        BackendChoice::WebGpu => "WebGPU",
+        _ if cfg!(target_feature = "simd128") => "CPU (wasm, SIMD)",
+        _ => "CPU (wasm, no SIMD)",
+    }
+}
+
 /// The metric series the plots draw, by plot: this run's, and the previous run's in grey beside them (two
 /// runs overlaid, e.g. GAPO then PPO).
 fn series(reports: &[StepReport], previous: &[StepReport]) -> [Vec<Series>; 4] {
@@ -213,7 +223,7 @@ pub fn App() -> impl IntoView {
             backend.set(format!(
                 "backend: {} — {}{}",
                 choice.name(),
-                gapo_core::device::describe(choice, &d),
+                badge(choice),
                 if note.is_empty() { String::new() } else { format!(" ({note})") }
             ));
             if query_param("check") == "webgpu" {
