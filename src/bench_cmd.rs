@@ -20,7 +20,7 @@ use gapo_core::device::{BackendChoice, describe, device_for};
 use gapo_core::model::sampling::{SamplingConfig, generate};
 use gapo_core::readback::{ints, scalar};
 use gapo_core::rng::SplitMix64;
-use gapo_core::session::{RunConfig, Session};
+use gapo_core::session::{Inputs, RunConfig, Session};
 use std::time::Instant;
 
 #[derive(Args, Debug)]
@@ -257,7 +257,7 @@ fn gapo_stage(args: &BenchArgs, device: &Device, seed: u64) -> Result<Row> {
     c.ppo.max_new_tokens = NEW;
     c.ppo.minibatch = BATCH;
     c.eval.max_new_tokens = NEW;
-    let mut s = Session::new(c, device.clone())?;
+    let mut s = Session::new(c, Inputs::default(), device.clone())?;
     let can_reset = reset_peak();
     // When each step ended, with its stage.
     let mut ends: Vec<(Option<usize>, Instant)> = Vec::new();

@@ -1,5 +1,5 @@
 //! `gapo compare`: the paper's comparison on the built-in task. For each seed, SFT is trained once; every
-//! method then starts from that same SFT model (a `Session::branch` of the SFT-end snapshot) with the same
+//! method then starts from that same SFT model (a `Restore::Branch` of the SFT-end snapshot) with the same
 //! data and budget, on preferential-prompt and on preferential-response pairs. It prints the table of
 //! held-out prompt- and instruction-level strict accuracy, mean ± std over seeds, and writes it with every
 //! single result to the output folder.
@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use futures_lite::future::block_on;
 use gapo_core::device::{BackendChoice, describe, device_for};
-use gapo_core::session::{Algo, Session};
+use gapo_core::session::{Algo, Inputs, Restore, Session};
 use gapo_core::task::EvalReport;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -120,7 +120,7 @@ pub fn run(args: CompareArgs, choice: BackendChoice, seed: Option<u64>) -> Resul
             bail!("--pairs {p}: expected prompt or response");
         }
     }
-    crate::run::install_exercise_solutions(args.run.use_exercise_solutions);
+    let hooks = crate::run::exercise_solutions(args.run.use_exercise_solutions);
     let seed = args.run.config(seed)?.seed;
     let out =
         if args.run.out == std::path::Path::new("runs/latest") { "runs/compare".into() } else { args.run.out.clone() };
@@ -132,7 +132,7 @@ pub fn run(args: CompareArgs, choice: BackendChoice, seed: Option<u64>) -> Resul
     for s in seed..seed + args.seeds {
         let mut config = args.run.config(Some(s))?;
         config.algo = Algo::Sft;
-        let mut sft = Session::new(config.clone(), device.clone())?;
+        let mut sft = Session::new(config.clone(), Inputs { hooks, ..Inputs::default() }, device.clone())?;
         run_to_end(&mut sft, &format!("seed {s}: SFT"), true)?;
         let snapshot = sft.snapshot()?;
         drop(sft);
@@ -146,7 +146,14 @@ pub fn run(args: CompareArgs, choice: BackendChoice, seed: Option<u64>) -> Resul
                 if let Some(p) = pairs {
                     overrides.push(format!("pref.pairs={p}"));
                 }
-                let mut session = Session::branch(&snapshot, device.clone(), "the SFT snapshot", &overrides)?;
+                let mut session = Session::restore(
+                    &snapshot,
+                    "the SFT snapshot",
+                    Restore::Branch,
+                    &overrides,
+                    Inputs { hooks, ..Inputs::default() },
+                    device.clone(),
+                )?;
                 let name = label(method, pairs);
                 let last = run_to_end(&mut session, &format!("seed {s}: {name}"), false)?
                     .or_else(|| session.sft_eval.clone())

@@ -4,21 +4,16 @@
 //! free text, tokenized as transformers' `tokenizer(text)` does, so that an import can be held against
 //! transformers' `generate` by hand.
 
+use crate::run_folder::RunFolder;
 use crate::sources::DirSource;
 use anyhow::{Context, Result, bail};
 use burn::tensor::{Int, Tensor, TensorData};
 use clap::Args;
 use futures_lite::future::block_on;
-use gapo_core::checkpoint;
 use gapo_core::device::{BackendChoice, device_for};
 use gapo_core::hf::{self, DecoderSpec, HfDecoder, Weights};
 use gapo_core::model::sampling::{SamplingConfig, generate};
-use gapo_core::model::{DiscriminatorConfig, GeneratorConfig};
-use gapo_core::players::DiscriminatorModel;
 use gapo_core::readback::{floats, ints};
-use gapo_core::session::RunConfig;
-use gapo_core::task::{TaskConfig, TaskData};
-use gapo_core::tokenizer::GapoTokenizer;
 use gapo_core::try_prompt::try_prompt;
 use std::path::{Path, PathBuf};
 
@@ -57,35 +52,17 @@ pub fn run(args: GenerateArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         (Some(run), None) => run.clone(),
         (None, None) => unreachable!("clap requires --run or --generator"),
     };
-    let read = |name: &str| {
-        let path = run.join(name);
-        std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
-    };
-    let name = |file: &str| run.join(file).display().to_string();
-    let config: RunConfig = serde_json::from_slice(&read("config.json")?)
-        .with_context(|| format!("{}: not a gapo run config", name("config.json")))?;
-    let tokenizer = GapoTokenizer::from_json(&read("tokenizer.json")?, &name("tokenizer.json"))?;
+    let folder = RunFolder::new(&run);
+    let config = folder.read_config()?;
+    let sources = folder.read_sources()?;
     let device = device_for(choice)?;
     device.seed(seed);
-    let bytes = read("generator.safetensors")?;
-    let info = checkpoint::read_info(&bytes, &name("generator.safetensors"))?;
-    let cfg: GeneratorConfig = serde_json::from_str(&info.config_json)
-        .with_context(|| format!("{}: bad gapo.config", name("generator.safetensors")))?;
-    let generator = checkpoint::load_bytes(cfg.init(&device), bytes, "generator", &name("generator.safetensors"))?;
-    let disc = match std::fs::read(run.join("discriminator.safetensors")) {
-        Ok(bytes) => {
-            let source = name("discriminator.safetensors");
-            let info = checkpoint::read_info(&bytes, &source)?;
-            let cfg: DiscriminatorConfig =
-                serde_json::from_str(&info.config_json).with_context(|| format!("{source}: bad gapo.config"))?;
-            Some(DiscriminatorModel::from(checkpoint::load_bytes(cfg.init(&device), bytes, "discriminator", &source)?))
-        }
-        Err(_) => None,
-    };
+    let (generator, tokenizer) = folder.load_generator(&sources, &device)?;
+    let disc = folder.load_discriminator(&sources, &device)?;
     let prompt = match (&args.prompt, args.heldout) {
         (Some(p), _) => p.replace("\\n", "\n"),
         (None, Some(i)) => {
-            let task = TaskData::build(&TaskConfig { seed: config.seed, ..config.task.clone() })?;
+            let task = folder.read_task(&config, &sources)?;
             let n = task.eval.len();
             task.eval.get(i).with_context(|| format!("--heldout {i}: the run has {n} held-out prompts"))?.prompt.clone()
         }
@@ -113,7 +90,7 @@ pub fn run(args: GenerateArgs, choice: BackendChoice, seed: u64) -> Result<()> {
         println!("\nresponse:\n  {}", t.response.replace('\n', "\n  "));
         match t.disc_score {
             Some(s) => println!("discriminator score σ(D): {s:.3}"),
-            None => println!("discriminator score: none (this run trained no discriminator)"),
+            None => println!("discriminator score: none (this run trained no built-in discriminator)"),
         }
         println!("constraints: {}/{} pass", t.passed(), t.verdicts.len());
         for (c, v) in &t.verdicts {

@@ -10,6 +10,7 @@ mod eval_cmd;
 mod generate_cmd;
 mod hf_cmd;
 mod run;
+mod run_folder;
 mod sft_train;
 mod sources;
 mod train_cmd;

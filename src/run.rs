@@ -2,16 +2,16 @@
 //! then the chosen method (GAPO by default) through gapo-core's `Session`, and an evaluation on held-out
 //! prompts by the exact checkers, SFT start against the result.
 
-use crate::atomic::write_atomic;
+use crate::run_folder::{METRICS_FILE, RESUME_FILE, RunFolder};
+use crate::sources::RunSources;
 use anyhow::{Context, Result};
-use burn::module::Module;
+use burn::tensor::Device;
 use clap::Args;
 use futures_lite::future::block_on;
-use gapo_core::checkpoint;
 use gapo_core::config::ModelPreset;
 use gapo_core::device::{BackendChoice, describe, device_for};
-use gapo_core::players::{DiscriminatorModel, LanguageModel};
-use gapo_core::session::{Algo, RunConfig, Session, StepReport};
+use gapo_core::hooks::Hooks;
+use gapo_core::session::{Algo, Inputs, Restore, RunConfig, Session, StepReport};
 use gapo_core::task::EvalReport;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
@@ -196,17 +196,12 @@ fn print_step(r: &StepReport, every: usize, last_phase: &mut String, bar: &Progr
     }
 }
 
-/// The resume checkpoint of a run folder: the whole session, rewritten atomically every
-/// `--checkpoint-every` steps, so a killed run loses at most that many steps and never its last good state.
-pub const RESUME_FILE: &str = "resume.bin";
-
-/// With --use-exercise-solutions: installs the student's passing exercise functions into gapo-core.
-pub fn install_exercise_solutions(wanted: bool) {
+/// With --use-exercise-solutions: the student's passing exercise functions, for the session's inputs.
+pub fn exercise_solutions(wanted: bool) -> Hooks {
     if !wanted {
-        return;
+        return Hooks::default();
     }
     let (hooks, used) = gapo_exercises::passing_hooks();
-    gapo_core::hooks::install(hooks);
     let all: Vec<&str> = gapo_exercises::checks::EXERCISES.iter().map(|e| e.name).collect();
     let builtin: Vec<&str> = all.iter().copied().filter(|n| !used.contains(n)).collect();
     if used.is_empty() {
@@ -220,6 +215,7 @@ pub fn install_exercise_solutions(wanted: bool) {
             if builtin.is_empty() { "nothing else".to_string() } else { builtin.join(", ") }
         );
     }
+    hooks
 }
 
 /// `gapo run --check`: the resolved config, checked as a run checks it before any work, printed as JSON.
@@ -229,84 +225,59 @@ pub fn check(args: &RunArgs, seed: Option<u64>) -> Result<()> {
     Ok(())
 }
 
+/// `gapo run` (and `gapo train` on the built-in models and task).
 pub fn run(args: RunArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
-    install_exercise_solutions(args.use_exercise_solutions);
+    let hooks = exercise_solutions(args.use_exercise_solutions);
     let config = args.config(seed)?;
     let device = device_for(choice)?;
     println!("device: {}", describe(choice, &device));
-    let session = Session::new(config.clone(), device)?;
-    write_atomic(&args.out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
-        .context("saving config.json")?;
-    drive(session, &args.out, args.checkpoint_every, String::new(), None)
+    let inputs = Inputs { hooks, ..Inputs::default() };
+    start(config, inputs, RunSources::default(), None, device, &args)
 }
 
-/// `gapo train --data FILE --algo …`: the run on a data file's task; `OUT/sources.json` names the file
-/// for `--resume`.
-pub fn run_on_task(
+/// A new run in `args.out`: the session from `config` and `inputs`, the folder's first files (config.json,
+/// sources.json), then the steps to the end. `hf_config`: an imported generator's config.json.
+pub fn start(
     config: RunConfig,
-    task: gapo_core::task::TaskData,
-    data: crate::sources::DataArgs,
+    inputs: Inputs,
+    sources: RunSources,
+    hf_config: Option<serde_json::Value>,
+    device: Device,
     args: &RunArgs,
-    choice: BackendChoice,
 ) -> Result<()> {
-    let device = device_for(choice)?;
-    println!("device: {}", describe(choice, &device));
-    let session = Session::on_task(config.clone(), device, task)?;
-    write_atomic(&args.out.join("config.json"), serde_json::to_string_pretty(&config)?.as_bytes())
-        .context("saving config.json")?;
-    let sources = crate::sources::RunSources { imported: None, data: Some(data) };
-    write_atomic(&args.out.join(crate::sources::SOURCES_FILE), serde_json::to_string_pretty(&sources)?.as_bytes())
-        .context("saving sources.json")?;
-    drive(session, &args.out, args.checkpoint_every, String::new(), None)
+    let session = Session::new(config.clone(), inputs, device)?;
+    let folder = RunFolder::new(&args.out);
+    folder.write_start(&config, &sources)?;
+    drive(session, &folder, args.checkpoint_every, String::new(), hf_config)
 }
 
 /// `gapo train --resume DIR`: restores `DIR/resume.bin`, keeps the metrics logged before it and runs on
-/// to the end, as if never stopped.
+/// to the end, as if never stopped. A run with imported models or on a data file gets them again from
+/// the paths its sources.json recorded.
 pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overrides: &[String]) -> Result<()> {
-    let path = dir.join(RESUME_FILE);
-    let name = path.display().to_string();
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {name} (is {} a run folder?)", dir.display()))?;
-    // A run with imported models or on a data file gets them again from the paths it recorded.
-    let sources_path = dir.join(crate::sources::SOURCES_FILE);
-    let sources: crate::sources::RunSources = match std::fs::read(&sources_path) {
-        Ok(b) => serde_json::from_slice(&b)
-            .with_context(|| format!("{}: not a gapo sources file", sources_path.display()))?,
-        Err(_) => crate::sources::RunSources::default(),
-    };
+    let folder = RunFolder::new(dir);
+    let bytes = folder.read(RESUME_FILE)?;
+    let sources = folder.read_sources()?;
     let dtype = sources.imported.as_ref().map(|h| h.dtype.clone()).unwrap_or_else(|| "f32".into());
     let device = crate::sources::device_with_dtype(choice, &dtype)?;
     println!("device: {}", describe(choice, &device));
-    let config: RunConfig =
-        serde_json::from_slice(&std::fs::read(dir.join("config.json")).context("reading config.json")?)
-            .context("config.json: not a gapo run config")?;
+    let config = folder.read_config()?;
     let task = sources.data.as_ref().map(|d| crate::sources::task_from_file(d, &config)).transpose()?;
-    let mut hf_config = None;
-    let session = match (&sources.imported, task) {
-        (Some(hf), task) => {
+    let (models, hf_config) = match &sources.imported {
+        Some(hf) => {
             let (models, g_config) = crate::sources::load_models(hf, &config, &device)?
                 .context("a run's sources never ask for a plan only")?;
-            hf_config = Some(g_config);
-            Session::restore_imported(&bytes, device, &name, overrides, models, task)?
+            (Some(models), Some(g_config))
         }
-        (None, Some(task)) => Session::restore_on_task(&bytes, device, &name, overrides, task)?,
-        (None, None) => Session::restore_with(&bytes, device, &name, overrides)?,
+        None => (None, None),
     };
+    let inputs = Inputs { task, models, hooks: Hooks::default() };
+    let name = folder.path(RESUME_FILE).display().to_string();
+    let session = Session::restore(&bytes, &name, Restore::Resume, overrides, inputs, device)?;
     let steps = session.steps_done();
-    let metrics_path = dir.join("metrics.jsonl");
-    let logged = std::fs::read_to_string(&metrics_path).unwrap_or_default();
-    let mut kept = String::new();
-    for (i, line) in logged.lines().enumerate() {
-        let step = serde_json::from_str::<serde_json::Value>(line)
-            .ok()
-            .and_then(|v| v.get("step").and_then(|s| s.as_u64()))
-            .with_context(|| format!("{}:{}: not a metrics line", metrics_path.display(), i + 1))?;
-        if (step as usize) < steps {
-            kept.push_str(line);
-            kept.push('\n');
-        }
-    }
+    let kept = folder.metrics_before(steps)?;
     println!("resuming {} at step {steps} of {}", dir.display(), session.planned_steps());
-    drive(session, dir, checkpoint_every, kept, hf_config)
+    drive(session, &folder, checkpoint_every, kept, hf_config)
 }
 
 /// A progress bar over the session's planned steps, starting where the session stands, with ETA.
@@ -326,12 +297,56 @@ fn metrics_line(report: &StepReport) -> Result<String> {
     Ok(serde_json::to_string(&line)? + "\n")
 }
 
-/// Steps `session` to the end with a progress bar, appending each step's metrics to `out/metrics.jsonl`
-/// (which starts as `logged`) and checkpointing, then evaluates and writes the run's files. `hf_config` is
-/// the config.json of an imported generator, which is written back as a Hugging Face folder.
+/// Wall time per phase, and the tokens the generator phase wrote (for tokens per second).
+#[derive(Default)]
+struct PhaseTimes {
+    seconds: BTreeMap<String, (usize, f64)>,
+    generated_tokens: f64,
+}
+
+impl PhaseTimes {
+    fn add(&mut self, report: &StepReport, seconds: f64, rollout_batch: usize) {
+        let entry = self.seconds.entry(report.phase.clone()).or_insert((0, 0.0));
+        (entry.0, entry.1) = (entry.0 + 1, entry.1 + seconds);
+        if report.phase == "generator" {
+            let length = report.metrics.get("val/response_length").copied().unwrap_or(0.0);
+            self.generated_tokens += length * rollout_batch as f64;
+        }
+    }
+
+    fn print(&self) {
+        let timing: Vec<String> = self.seconds.iter().map(|(p, (n, s))| format!("{p} {s:.1} s / {n} steps")).collect();
+        println!("time by phase: {}", timing.join(", "));
+        if let Some((_, s)) = self.seconds.get("generator").filter(|(_, s)| *s > 0.0) {
+            println!(
+                "generator phase: {:.0} tokens sampled, {:.1} tokens/s including the PPO updates",
+                self.generated_tokens,
+                self.generated_tokens / s
+            );
+        }
+    }
+}
+
+/// The error of a step that failed, with where the run can go on from.
+fn stopped(e: gapo_core::GapoError, folder: &RunFolder) -> Result<anyhow::Error> {
+    let kept = match std::fs::read(folder.path(RESUME_FILE)) {
+        Ok(bytes) => format!(
+            "the run stopped; its last checkpoint is {} (step {}): continue with `gapo train --resume {}` (add --set key=value to change a setting, e.g. a smaller learning rate)",
+            folder.path(RESUME_FILE).display(),
+            Session::snapshot_steps(&bytes, RESUME_FILE)?,
+            folder.dir.display()
+        ),
+        Err(_) => "no checkpoint was written yet".to_string(),
+    };
+    Ok(anyhow::anyhow!("{e}\n{kept}"))
+}
+
+/// Steps `session` to the end with a progress bar, appending each step's metrics to metrics.jsonl (which
+/// starts as `logged`) and checkpointing, then evaluates and writes the run's files. `hf_config` is the
+/// config.json of an imported generator, which is written back as a Hugging Face folder.
 pub fn drive(
     mut session: Session,
-    out: &Path,
+    folder: &RunFolder,
     checkpoint_every: usize,
     logged: String,
     hf_config: Option<serde_json::Value>,
@@ -347,139 +362,50 @@ pub fn drive(
         session.tokenizer.vocab_size(),
         config.algo
     );
-    let save =
-        |name: &str, bytes: &[u8]| write_atomic(&out.join(name), bytes).with_context(|| format!("saving {name}"));
-    let metrics_path = out.join("metrics.jsonl");
-    save("metrics.jsonl", logged.as_bytes())?;
+    folder.save(METRICS_FILE, logged.as_bytes())?;
+    let metrics_path = folder.path(METRICS_FILE);
     let mut metrics = std::fs::OpenOptions::new()
         .append(true)
         .open(&metrics_path)
         .with_context(|| format!("opening {}", metrics_path.display()))?;
     let mut last_phase = String::new();
     let bar = progress_bar(&session);
-    // Wall time per phase, and the tokens the generator phase wrote (for tokens per second).
-    let mut phase_time: BTreeMap<String, (usize, f64)> = BTreeMap::new();
-    let mut generated_tokens = 0.0;
+    let mut times = PhaseTimes::default();
     while !session.is_done() {
         let step_started = Instant::now();
         let stepped = block_on(session.step());
-        let seconds = step_started.elapsed().as_secs_f64();
         let report = match stepped {
             Ok(r) => r,
             Err(e) => {
                 bar.abandon();
-                let kept = if out.join(RESUME_FILE).is_file() {
-                    format!(
-                        "the run stopped; its last checkpoint is {} (step {}): continue with `gapo train --resume {}` (add --set key=value to change a setting, e.g. a smaller learning rate)",
-                        out.join(RESUME_FILE).display(),
-                        Session::snapshot_steps(&std::fs::read(out.join(RESUME_FILE))?, RESUME_FILE)?,
-                        out.display()
-                    )
-                } else {
-                    "no checkpoint was written yet".to_string()
-                };
-                return Err(anyhow::anyhow!("{e}\n{kept}"));
+                return Err(stopped(e, folder)?);
             }
         };
         bar.inc(1);
-        let entry = phase_time.entry(report.phase.clone()).or_insert((0, 0.0));
-        (entry.0, entry.1) = (entry.0 + 1, entry.1 + seconds);
-        if report.phase == "generator" {
-            let length = report.metrics.get("val/response_length").copied().unwrap_or(0.0);
-            generated_tokens += length * config.ppo.rollout_batch as f64;
-        }
+        times.add(&report, step_started.elapsed().as_secs_f64(), config.ppo.rollout_batch);
         print_step(&report, 50, &mut last_phase, &bar);
         if let Some(e) = &report.eval {
             bar.suspend(|| print_report(if report.phase == "eval_sft" { "SFT start" } else { "result" }, e));
         }
         metrics.write_all(metrics_line(&report)?.as_bytes()).context("appending to metrics.jsonl")?;
         if checkpoint_every > 0 && session.steps_done() % checkpoint_every == 0 && !session.is_done() {
-            save(RESUME_FILE, &session.snapshot()?)?;
+            folder.save(RESUME_FILE, &session.snapshot()?)?;
         }
     }
     bar.finish_and_clear();
-    let timing: Vec<String> = phase_time.iter().map(|(p, (n, s))| format!("{p} {s:.1} s / {n} steps")).collect();
-    println!("time by phase: {}", timing.join(", "));
-    if let Some((_, s)) = phase_time.get("generator").filter(|(_, s)| *s > 0.0) {
-        println!(
-            "generator phase: {generated_tokens:.0} tokens sampled, {:.1} tokens/s including the PPO updates",
-            generated_tokens / s
-        );
-    }
+    times.print();
     let (last, responses) = block_on(session.evaluate())?;
-    println!("\n{:<14} {:>10} {:>10}", "kind", "instr.", "prompt");
-    for (kind, s) in &last.per_kind {
-        println!("{kind:<14} {:>10.3} {:>10.3}", s.instruction_strict(), s.prompt_strict());
-    }
-    if !last.mistakes.is_empty() {
-        println!("\nsome mistakes:");
-        for m in last.mistakes.iter().take(3) {
-            println!("  prompt:   {}", m.prompt.replace('\n', " | "));
-            println!("  response: {}", m.response.replace('\n', " | "));
-            for (kind, why) in &m.failed {
-                println!("    ✗ {kind}: {why}");
-            }
-        }
-    }
+    print_kinds_and_mistakes(&last, 3);
 
-    save("config.json", serde_json::to_string_pretty(&config)?.as_bytes())?;
-    save("tokenizer.json", session.tokenizer.to_json()?.as_bytes())?;
-    let preset = config.model_preset()?;
-    let generator_files = match session.generator() {
-        LanguageModel::Tiny(generator) => {
-            let gen_cfg = preset.generator_config(session.tokenizer.vocab_size());
-            let bytes = checkpoint::to_bytes(&generator, "generator", &serde_json::to_string(&gen_cfg)?)?;
-            save("generator.safetensors", &bytes)?;
-            "generator.safetensors"
-        }
-        LanguageModel::Hf(generator) => {
-            let hf_config = hf_config.context("an imported generator needs its config.json to be written back")?;
-            let tokenizer_json = session.tokenizer.to_json()?;
-            let files =
-                block_on(gapo_core::hf::export::decoder_folder(&generator, &hf_config, tokenizer_json.as_bytes()))?;
-            std::fs::create_dir_all(out.join("generator")).context("creating generator/")?;
-            for (name, bytes) in files {
-                save(&format!("generator/{name}"), &bytes)?;
-            }
-            "generator/ (a Hugging Face folder)"
-        }
-    };
-    if let Some(d) = &session.disc {
-        // The model itself, not the enum around it: `gapo generate` and `gapo eval` load the built-in
-        // discriminator by its own parameter names.
-        let bytes = match &d.disc {
-            DiscriminatorModel::Tiny(tiny) => {
-                let cfg = serde_json::to_string(&preset.discriminator_config(session.tokenizer.vocab_size()))?;
-                checkpoint::to_bytes(&tiny.valid(), "discriminator", &cfg)?
-            }
-            DiscriminatorModel::Hf(h) => {
-                checkpoint::to_bytes(&h.valid(), "discriminator", &serde_json::to_string(&h.encoder.spec)?)?
-            }
-        };
-        save("discriminator.safetensors", &bytes)?;
-    }
+    folder.save("config.json", serde_json::to_string_pretty(&config)?.as_bytes())?;
+    let generator_files = folder.write_models(&session, hf_config.as_ref())?;
     metrics.sync_all().context("flushing metrics.jsonl")?;
     // The learning curves, from every line of metrics.jsonl (a resumed run's earlier steps included).
     let logged = std::fs::read_to_string(&metrics_path).context("reading metrics.jsonl back")?;
-    save("curves.svg", crate::curves::svg(&logged).as_bytes())?;
-    let samples: String = session
-        .task
-        .eval
-        .iter()
-        .zip(&responses)
-        .map(|(e, r)| {
-            let verdicts: Vec<_> = e
-                .constraints
-                .iter()
-                .map(|c| serde_json::json!({"kind": c.kind().name(), "verdict": c.check(&e.product, r)}))
-                .collect();
-            serde_json::json!({"prompt": e.prompt, "response": r, "constraints": verdicts}).to_string() + "\n"
-        })
-        .collect();
-    save("samples.jsonl", samples.as_bytes())?;
-
+    folder.save("curves.svg", crate::curves::svg(&logged).as_bytes())?;
+    folder.write_samples(&session.task.eval, &responses)?;
     // The run is complete: its resume point is no longer needed.
-    let _ = std::fs::remove_file(out.join(RESUME_FILE));
+    let _ = std::fs::remove_file(folder.path(RESUME_FILE));
 
     // Prompt- and instruction-level strict, held out (unseen combinations) and in distribution.
     println!(
@@ -500,7 +426,25 @@ pub fn drive(
     println!(
         "\nfinished in {:.1}s (this process); files in {}/ (config.json, tokenizer.json, {generator_files}, discriminator.safetensors with gapo/ppo, metrics.jsonl, curves.svg, samples.jsonl)",
         started.elapsed().as_secs_f64(),
-        out.display()
+        folder.dir.display()
     );
     Ok(())
+}
+
+/// The pass rates per constraint kind, then the first `mistakes` mistakes with each failed check.
+pub fn print_kinds_and_mistakes(report: &EvalReport, mistakes: usize) {
+    println!("\n{:<14} {:>10} {:>10}", "kind", "instr.", "prompt");
+    for (kind, s) in &report.per_kind {
+        println!("{kind:<14} {:>10.3} {:>10.3}", s.instruction_strict(), s.prompt_strict());
+    }
+    if !report.mistakes.is_empty() && mistakes > 0 {
+        println!("\nsome mistakes:");
+    }
+    for m in report.mistakes.iter().take(mistakes) {
+        println!("  prompt:   {}", m.prompt.replace('\n', " | "));
+        println!("  response: {}", m.response.replace('\n', " | "));
+        for (kind, why) in &m.failed {
+            println!("    ✗ {kind}: {why}");
+        }
+    }
 }

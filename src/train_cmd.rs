@@ -7,14 +7,14 @@
 use crate::atomic::write_atomic;
 use crate::run::RunArgs;
 use crate::sft_train::{SftSettings, train_sft};
-use crate::sources::{DataArgs, HfArgs, data_rows, task_from_file};
+use crate::sources::{DataArgs, HfArgs, RunSources, data_rows, task_from_file};
 use anyhow::{Context, Result};
 use burn::module::Module;
 use clap::Args;
 use gapo_core::checkpoint;
 use gapo_core::data::jsonl::{Format, GAPO_SEPARATOR, Row, read_jsonl};
-use gapo_core::device::{BackendChoice, device_for};
-use gapo_core::session::Algo;
+use gapo_core::device::{BackendChoice, describe, device_for};
+use gapo_core::session::{Algo, Inputs};
 use gapo_core::tokenizer::GapoTokenizer;
 use std::path::PathBuf;
 
@@ -74,7 +74,6 @@ fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String,
 
 /// `gapo train`: resume a run folder, train on a data file, or (with neither) the built-in task as `gapo run`.
 pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
-    crate::run::install_exercise_solutions(args.run.use_exercise_solutions);
     if let Some(dir) = &args.resume {
         return crate::run::resume(dir, choice, args.run.checkpoint_every, &args.run.set);
     }
@@ -103,14 +102,19 @@ pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<
             random_init: args.random_init,
             plan_only: args.plan_only,
         };
-        return crate::hf_cmd::run(hf, &args.run, choice, seed, task, data_args);
+        let hooks = crate::run::exercise_solutions(args.run.use_exercise_solutions);
+        return crate::hf_cmd::run(hf, &args.run, choice, seed, task, data_args, hooks);
     }
     if let (Some(task), Some(data)) = (task, data_args) {
-        return crate::run::run_on_task(config, task, data, &args.run, choice);
+        let hooks = crate::run::exercise_solutions(args.run.use_exercise_solutions);
+        let device = device_for(choice)?;
+        println!("device: {}", describe(choice, &device));
+        let sources = RunSources { imported: None, data: Some(data) };
+        let inputs = Inputs { task: Some(task), models: None, hooks };
+        return crate::run::start(config, inputs, sources, None, device, &args.run);
     }
     let Some(data) = &args.data else {
-        let run = crate::run::RunArgs { use_exercise_solutions: false, ..args.run };
-        return crate::run::run(run, choice, seed);
+        return crate::run::run(args.run, choice, seed);
     };
     // SFT on the preset's generator reads any text: no checker needed.
     let source = data.display().to_string();

@@ -452,6 +452,14 @@ fn train_with_imported_hugging_face_models_writes_a_hugging_face_folder() {
     assert_eq!(config["model_type"], "qwen2");
     assert!(folder.join("tokenizer.json").is_file() && folder.join("model.safetensors").is_file());
     no_temporaries(&folder);
+    // eval and generate read the run back: the tuned Hugging Face folder, the run's own held-out prompts.
+    let o = gapo(&["eval", "--run", out.path().to_str().unwrap(), "--mistakes", "1"]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("evaluation: prompt-level strict") && t.contains("on 4 held-out prompts"), "{t}");
+    let o = gapo(&["generate", "--run", out.path().to_str().unwrap(), "--heldout", "0", "--max-new-tokens", "8"]);
+    let t = text(&o);
+    assert!(o.status.success() && t.contains("response:") && t.contains("constraints:"), "{t}");
     // The folder is a valid input again: a second run starts from the tuned model.
     let again = tempfile::tempdir().unwrap();
     let o = gapo(&[

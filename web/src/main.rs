@@ -2,13 +2,23 @@
 //! when the browser has it, else on burn's CPU backend compiled to wasm (`#backend=cpu` forces the CPU).
 
 #[cfg(target_family = "wasm")]
+mod actions;
+#[cfg(target_family = "wasm")]
 mod app;
+#[cfg(target_family = "wasm")]
+mod browser;
+#[cfg(target_family = "wasm")]
+mod controls;
 #[cfg(target_family = "wasm")]
 mod gpu_check;
 #[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
 mod lessons;
 #[cfg(target_family = "wasm")]
+mod metrics_view;
+#[cfg(target_family = "wasm")]
 mod plot;
+#[cfg(target_family = "wasm")]
+mod samples;
 #[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
 mod settings;
 

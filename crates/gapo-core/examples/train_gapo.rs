@@ -7,7 +7,7 @@
 
 use burn::tensor::Device;
 use futures_lite::future::block_on;
-use gapo_core::session::{Algo, RunConfig, Session};
+use gapo_core::session::{Algo, Inputs, RunConfig, Session};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut config = RunConfig::named("quick")?.with_overrides(&[
@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The task (training items with their preferential prompts, held-out prompts), the tokenizer trained on
     // it, and freshly initialised models, all from `config.seed`.
-    let mut session = Session::new(config, Device::flex())?;
+    let mut session = Session::new(config, Inputs::default(), Device::flex())?;
     println!("{} training items, {} planned steps", session.task.train.len(), session.planned_steps());
 
     // One `step` is one update (or one probe, or one evaluation); its report names the phase and stage.

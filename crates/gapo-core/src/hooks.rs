@@ -1,13 +1,13 @@
 //! Plug-in points for the classroom exercises (`crates/gapo-exercises`): five pieces of GAPO a student
 //! writes — the discriminator's BCE loss, the preferential-prompt builder for word limits, the KL-shaped
 //! per-token reward, GAE and the PPO clipped loss. `gapo train --use-exercise-solutions` installs the
-//! student's functions here once, before training; every call site then uses them instead of the built-in
-//! ones, so the student's own code trains the model. Nothing is installed by default.
+//! student's functions into the session's `Inputs::hooks`; the session hands them to the pieces that use
+//! them (the discriminator's trainer, the PPO learner, the task's rejected-prompt builder), so the
+//! student's own code trains the model. The default holds none: every piece is the built-in one.
 
 use crate::rng::SplitMix64;
 use crate::task::Constraint;
 use burn::tensor::Tensor;
-use std::sync::OnceLock;
 
 /// `(logits [B], labels [B]) -> mean BCE [1]`.
 pub type BceLoss = fn(Tensor<1>, Tensor<1>) -> Tensor<1>;
@@ -28,17 +28,4 @@ pub struct Hooks {
     pub shaped_rewards: Option<ShapedRewards>,
     pub gae: Option<Gae>,
     pub clipped_policy_loss: Option<ClippedPolicyLoss>,
-}
-
-static HOOKS: OnceLock<Hooks> = OnceLock::new();
-
-/// Installs `hooks` for the rest of the process. Only once: a second call is refused (returns false), so a
-/// run never switches implementations half-way.
-pub fn install(hooks: Hooks) -> bool {
-    HOOKS.set(hooks).is_ok()
-}
-
-/// The installed hooks, if any.
-pub fn installed() -> Hooks {
-    HOOKS.get().copied().unwrap_or_default()
 }

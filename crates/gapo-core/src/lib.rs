@@ -22,6 +22,7 @@ pub mod readback;
 pub mod rng;
 mod rollout_stats;
 pub mod run_config;
+pub mod schedule;
 pub mod session;
 pub mod snapshot;
 pub mod task;

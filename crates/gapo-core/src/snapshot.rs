@@ -6,7 +6,7 @@
 //! Modules are written as burn records (burnpack), which keep each parameter's `ParamId`: the optimizer
 //! states are keyed by those ids, so the restored Adam moments land on the right parameters.
 //!
-//! Layout: `GAPOSNAP2\n`, the FNV-1a 64 checksum of everything after it (u64 little-endian), the header
+//! Layout: `GAPOSNAP3\n`, the FNV-1a 64 checksum of everything after it (u64 little-endian), the header
 //! length (u64 little-endian), the header (JSON: the session's plain state and the list of blobs with
 //! their lengths), then the blobs back to back. The checksum is checked before anything is read: one
 //! changed byte anywhere changes it (each FNV-1a step is a bijection of the running hash).
@@ -16,9 +16,9 @@ use crate::algo::discriminator::{DiscTrainer, Labelled};
 use crate::algo::kl_control::KlController;
 use crate::algo::ppo_trainer::PpoLearner;
 use crate::error::{GapoError, Result};
-use crate::players::{LanguageModel, ScoredDecoder};
+use crate::players::ScoredDecoder;
 use crate::rng::SplitMix64;
-use crate::session::{RunConfig, Session, State};
+use crate::session::{Inputs, Phase, Position, Restore, Reward, RunConfig, Session, Trainer, fresh_sft_optim};
 use crate::task::EvalReport;
 use crate::tokenizer::GapoTokenizer;
 use burn::module::Module;
@@ -28,9 +28,9 @@ use burn::tensor::{Bytes, Device};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-const MAGIC: &[u8] = b"GAPOSNAP2\n";
-/// The layout before the checksum.
-const MAGIC_WITHOUT_CHECKSUM: &[u8] = b"GAPOSNAP1\n";
+const MAGIC: &[u8] = b"GAPOSNAP3\n";
+/// Older layouts: before the checksum, and before the schedule.
+const OLDER: [&[u8]; 2] = [b"GAPOSNAP1\n", b"GAPOSNAP2\n"];
 
 /// FNV-1a, 64 bits.
 fn checksum(bytes: &[u8]) -> u64 {
@@ -41,7 +41,10 @@ fn checksum(bytes: &[u8]) -> u64 {
 #[derive(Serialize, Deserialize)]
 struct Header {
     config: RunConfig,
-    state: State,
+    /// Where the session stood in its schedule, and the phase there (checked against the schedule of the
+    /// config it is restored with).
+    at: Position,
+    phase: Option<Phase>,
     /// The discriminator phase's rows, when the snapshot is taken inside one.
     disc_rows: Vec<Labelled>,
     rng: SplitMix64,
@@ -117,35 +120,46 @@ impl Session {
     pub fn snapshot(&self) -> Result<Vec<u8>> {
         let mut blobs: Vec<(String, Vec<u8>)> = vec![("tokenizer".into(), self.tokenizer.to_json()?.into_bytes())];
         let mut put = |name: &str, bytes: Vec<u8>| blobs.push((name.to_string(), bytes));
-        if let Some(g) = &self.sft_generator {
-            put("sft_generator", module_bytes(g, "sft_generator")?);
+        let mut disc = None;
+        match &self.trainer {
+            Trainer::Supervised { generator, optim, disc: d } => {
+                put("sft_generator", module_bytes(generator, "sft_generator")?);
+                put("sft_optim", optim_bytes(optim, "sft_optim")?);
+                disc = d.as_ref();
+            }
+            Trainer::Preference { policy, reference, optim } => {
+                put("sft_generator", module_bytes(policy, "sft_generator")?);
+                put("sft_optim", optim_bytes(optim, "sft_optim")?);
+                put("pref_reference", module_bytes(reference, "pref_reference")?);
+            }
+            Trainer::Ppo { learner: l, reward } => {
+                put("policy", module_bytes(&l.policy, "policy")?);
+                put("reference", module_bytes(&l.reference, "reference")?);
+                put("critic", module_bytes(&l.critic, "critic")?);
+                put("actor_optim", optim_bytes(&l.actor_optim, "actor_optim")?);
+                put("critic_optim", optim_bytes(&l.critic_optim, "critic_optim")?);
+                match reward {
+                    Reward::Checker => {}
+                    Reward::DecoderRm(r) => {
+                        put("reward_model", module_bytes(&r.rm, "reward_model")?);
+                        put("reward_model_optim", optim_bytes(&r.optim, "reward_model_optim")?);
+                    }
+                    Reward::Discriminator(d) => disc = Some(d),
+                }
+            }
         }
-        put("sft_optim", optim_bytes(&self.sft_optim, "sft_optim")?);
-        if let Some(g) = &self.pref_reference {
-            put("pref_reference", module_bytes(g, "pref_reference")?);
-        }
-        if let Some(l) = &self.learner {
-            put("policy", module_bytes(&l.policy, "policy")?);
-            put("reference", module_bytes(&l.reference, "reference")?);
-            put("critic", module_bytes(&l.critic, "critic")?);
-            put("actor_optim", optim_bytes(&l.actor_optim, "actor_optim")?);
-            put("critic_optim", optim_bytes(&l.critic_optim, "critic_optim")?);
-        }
-        if let Some(d) = &self.disc {
+        if let Some(d) = disc {
             put("disc", module_bytes(&d.disc, "disc")?);
             put("disc_optim", optim_bytes(&d.optim, "disc_optim")?);
         }
-        if let Some(r) = &self.reward_model {
-            put("reward_model", module_bytes(&r.rm, "reward_model")?);
-            put("reward_model_optim", optim_bytes(&r.optim, "reward_model_optim")?);
-        }
         let header = Header {
             config: self.config.clone(),
-            state: self.state.clone(),
+            at: self.at.clone(),
+            phase: self.current_phase().cloned(),
             disc_rows: self.disc_rows.clone(),
             rng: self.rng.clone(),
             steps: self.steps,
-            kl: self.learner.as_ref().map(|l| l.kl.clone()),
+            kl: self.ppo_learner().map(|l| l.kl.clone()),
             sft_eval: self.sft_eval.clone(),
             final_eval: self.final_eval.clone(),
             blobs: blobs.iter().map(|(n, b)| (n.clone(), b.len())).collect(),
@@ -175,80 +189,27 @@ impl Session {
         Ok(read_header(bytes, source_name)?.0.steps)
     }
 
-    /// Rebuilds a session from [`Session::snapshot`] bytes on `device`. A file that is not a snapshot, or
-    /// one that is cut short, is an error naming `source_name`; nothing is applied partially.
-    pub fn restore(bytes: &[u8], device: Device, source_name: &str) -> Result<Self> {
-        Self::restore_with(bytes, device, source_name, &[])
-    }
-
-    /// As [`Session::restore`], with `key=value` overrides applied to the stored config (a smaller learning
-    /// rate after a divergence, more stages). What the stored state depends on — algo, preset, seed, task —
-    /// cannot change.
-    pub fn restore_with(bytes: &[u8], device: Device, source_name: &str, overrides: &[String]) -> Result<Self> {
-        Self::restore_inner(bytes, device, source_name, overrides, false, true, Box::new(Session::new))
-    }
-
-    /// As [`Session::restore_with`] for a session built by [`Session::with_imported`] (and, with `task`, on
-    /// a data file's task): the same models and task are handed in again (their folders, LoRA, dtype), and
-    /// the snapshot's weights, optimizer states and step machine are loaded into them.
-    pub fn restore_imported(
+    /// Rebuilds a session from [`Session::snapshot`] bytes on `device`, `how` says to what end. `overrides`
+    /// (`key=value`) change the stored config: a smaller learning rate after a divergence, more stages; what
+    /// the stored state depends on — algo (except to branch), preset, seed, task, SFT — cannot change.
+    /// `inputs` are what the run was started from, handed in again (a data file's task, imported models
+    /// with their folders, LoRA and dtype); the snapshot's weights, optimizer states and place in the
+    /// schedule are loaded into them. A file that is not a snapshot, is cut short or does not fit is an
+    /// error naming `source_name`; nothing is applied partially.
+    pub fn restore(
         bytes: &[u8],
-        device: Device,
         source_name: &str,
+        how: Restore,
         overrides: &[String],
-        models: crate::session::ImportedModels,
-        task: Option<crate::task::TaskData>,
-    ) -> Result<Self> {
-        let base = Box::new(move |config, device| Session::with_imported(config, device, models, task));
-        Self::restore_inner(bytes, device, source_name, overrides, false, true, base)
-    }
-
-    /// As [`Session::restore_with`] for a session built by [`Session::on_task`] on a data file's task.
-    pub fn restore_on_task(
-        bytes: &[u8],
+        inputs: Inputs,
         device: Device,
-        source_name: &str,
-        overrides: &[String],
-        task: crate::task::TaskData,
-    ) -> Result<Self> {
-        let base = Box::new(move |config, device| Session::on_task(config, device, task));
-        Self::restore_inner(bytes, device, source_name, overrides, false, true, base)
-    }
-
-    /// As [`Session::restore`], with fresh optimizer states: the models, the step machine and the RNG come
-    /// back, the Adam moments do not. For the browser, where burn 0.22's optimizer-record loader reaches for
-    /// the default device (WebGPU, which must be initialised asynchronously first) and panics.
-    pub fn restore_models(bytes: &[u8], device: Device, source_name: &str) -> Result<Self> {
-        Self::restore_inner(bytes, device, source_name, &[], false, false, Box::new(Session::new))
-    }
-
-    /// A session that starts from the SFT model of a snapshot taken when SFT had finished (before its
-    /// evaluation) and goes on with another method: `overrides` may change `algo` and `pref.pairs`. Every
-    /// method compared from one such snapshot starts from the very same SFT weights. With the method the
-    /// snapshot was made for, it is the same run as one never stopped.
-    pub fn branch(bytes: &[u8], device: Device, source_name: &str, overrides: &[String]) -> Result<Self> {
-        Self::restore_inner(bytes, device, source_name, overrides, true, true, Box::new(Session::new))
-    }
-
-    /// Whether the session has finished SFT and not yet evaluated it: the point `branch` starts from.
-    pub fn at_sft_end(&self) -> bool {
-        matches!(self.state, State::SftEval)
-    }
-
-    fn restore_inner(
-        bytes: &[u8],
-        device: Device,
-        source_name: &str,
-        overrides: &[String],
-        branching: bool,
-        optimizers: bool,
-        base: Box<dyn FnOnce(RunConfig, Device) -> Result<Session> + '_>,
     ) -> Result<Self> {
         let (mut header, body) = read_header(bytes, source_name)?;
         let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
         let config = header.config.with_overrides(overrides)?;
         config.validate()?;
-        if branching && !matches!(header.state, State::SftEval) {
+        let branching = how == Restore::Branch;
+        if branching && header.phase != Some(Phase::EvalSft) {
             return Err(err("was not taken at the end of SFT, so no other method can start from it".into()));
         }
         let fixed = [
@@ -274,9 +235,9 @@ impl Session {
             map.insert(name.clone(), body[at..end].to_vec());
             at = end;
         }
-        let mut blobs = Blobs { source_name: source_name.into(), map, optimizers };
+        let mut blobs = Blobs { source_name: source_name.into(), map, optimizers: how != Restore::ModelsOnly };
 
-        let mut s = base(header.config.clone(), device)?;
+        let mut s = Session::new(header.config.clone(), inputs, device)?;
         if (header.imported, header.task_from_data) != (s.imported, s.task_from_data) {
             let what = |imported: bool, data: bool| match (imported, data) {
                 (true, true) => "imported models on a data file",
@@ -290,6 +251,12 @@ impl Session {
                 what(s.imported, s.task_from_data)
             )));
         }
+        // The schedule may grow (more stages) but must agree up to the place the snapshot was taken.
+        if s.schedule.get(header.at.phase) != header.phase.as_ref() && !same_place(&s, &header) {
+            return Err(err(
+                "does not fit the overridden config: its schedule no longer has the phase the run was in".into()
+            ));
+        }
         let tokenizer_json = blobs.take("tokenizer")?;
         if s.imported {
             // An imported tokenizer comes from its folder again; the stored one must be the same.
@@ -299,63 +266,11 @@ impl Session {
         } else {
             s.tokenizer = GapoTokenizer::from_json(&tokenizer_json, &format!("{source_name} (tokenizer)"))?;
         }
-        let preset = header.config.model_preset()?;
-        // Imported models are their own templates (same shape, LoRA and dtype); the built-in ones are made
-        // from the preset, as `Session::new` makes them.
-        let imported_generator = if s.imported { s.sft_generator.clone() } else { None };
-        let imported_disc = if s.imported { s.disc.as_ref().map(|d| d.disc.clone()) } else { None };
-        let fresh_generator = || match &imported_generator {
-            Some(template) => template.clone(),
-            None => LanguageModel::from(preset.generator_config(s.tokenizer.vocab_size()).init(&s.train_device)),
-        };
-
-        s.sft_generator =
-            if blobs.has("sft_generator") { Some(blobs.module(fresh_generator(), "sft_generator")?) } else { None };
-        s.sft_optim = blobs.optim(std::mem::replace(&mut s.sft_optim, Session::fresh_sft_optim()), "sft_optim")?;
-        s.pref_reference = if blobs.has("pref_reference") {
-            Some(blobs.module(fresh_generator().valid(), "pref_reference")?)
-        } else {
-            None
-        };
-        s.learner = if blobs.has("policy") {
-            let mut l = PpoLearner::new(header.config.ppo.clone(), fresh_generator(), &s.train_device);
-            l.policy = blobs.module(l.policy, "policy")?;
-            l.reference = blobs.module(l.reference, "reference")?;
-            l.critic = blobs.module(l.critic, "critic")?;
-            l.actor_optim = blobs.optim(l.actor_optim, "actor_optim")?;
-            l.critic_optim = blobs.optim(l.critic_optim, "critic_optim")?;
-            l.kl = header.kl.clone().ok_or_else(|| err("has a policy but no KL controller".into()))?;
-            Some(l)
-        } else {
-            None
-        };
-        // Without a stored D (a branch from an SFT-only run) the session keeps the one `Session::new` made,
-        // initialised exactly as in a run of that method from the start.
-        s.disc = if blobs.has("disc") {
-            let fresh = match imported_disc {
-                Some(template) => template,
-                None => preset.discriminator_config(s.tokenizer.vocab_size()).init(&s.train_device).into(),
-            };
-            let mut d = DiscTrainer::new(header.config.disc.clone(), fresh);
-            d.disc = blobs.module(d.disc, "disc")?;
-            d.optim = blobs.optim(d.optim, "disc_optim")?;
-            Some(d)
-        } else {
-            s.disc.take()
-        };
-        s.reward_model = if blobs.has("reward_model") {
-            let rm = ScoredDecoder::from_backbone(fresh_generator(), &s.train_device);
-            let mut r = RewardModelTrainer::new(rm, header.config.disc.lr, header.config.disc.max_grad_norm);
-            r.rm = blobs.module(r.rm, "reward_model")?;
-            r.optim = blobs.optim(r.optim, "reward_model_optim")?;
-            Some(r)
-        } else {
-            None
-        };
+        s.trainer = load_trainer(&s, &header, &mut blobs, branching)?;
         if let Some(extra) = blobs.map.keys().next() {
             return Err(err(format!("has a part `{extra}` this version does not know")));
         }
-        s.state = header.state;
+        s.at = header.at;
         s.disc_rows = header.disc_rows;
         s.rng = header.rng;
         s.steps = header.steps;
@@ -366,10 +281,81 @@ impl Session {
     }
 }
 
+/// The stored phase and the new schedule's phase at the stored place are the same kind in the same stage
+/// (a changed count of steps, rollouts or epochs is allowed).
+fn same_place(s: &Session, header: &Header) -> bool {
+    let probe = |p: &Phase| match p {
+        Phase::Probe { point, .. } => Some(*point),
+        _ => None,
+    };
+    match (s.schedule.get(header.at.phase), &header.phase) {
+        (Some(a), Some(b)) => {
+            std::mem::discriminant(a) == std::mem::discriminant(b) && a.stage() == b.stage() && probe(a) == probe(b)
+        }
+        (a, b) => a == b.as_ref(),
+    }
+}
+
+/// The stored trainer, loaded into the models of the session `Session::new` made (imported models are
+/// their own templates: same shape, LoRA and dtype; the built-in ones come from the preset). Without a
+/// stored D (a branch from an SFT-only run) the session keeps the one it made, initialised exactly as in a
+/// run of that method from the start; a stored D the branched method does not use is dropped.
+fn load_trainer(s: &Session, header: &Header, blobs: &mut Blobs, branching: bool) -> Result<Trainer> {
+    let Trainer::Supervised { generator: template, disc: fresh_disc, .. } = &s.trainer else {
+        unreachable!("a new session is supervised");
+    };
+    let mut disc = match fresh_disc {
+        Some(fresh) if blobs.has("disc") => {
+            let mut d = DiscTrainer::new(header.config.disc.clone(), fresh.disc.clone()).with_hooks(s.hooks);
+            d.disc = blobs.module(d.disc, "disc")?;
+            d.optim = blobs.optim(d.optim, "disc_optim")?;
+            Some(d)
+        }
+        Some(fresh) => Some(DiscTrainer::new(header.config.disc.clone(), fresh.disc.clone()).with_hooks(s.hooks)),
+        None => {
+            if branching && blobs.has("disc") {
+                blobs.take("disc")?;
+                blobs.take("disc_optim")?;
+            }
+            None
+        }
+    };
+    if blobs.has("policy") {
+        let mut l = PpoLearner::new(header.config.ppo.clone(), template.clone(), &s.train_device).with_hooks(s.hooks);
+        l.policy = blobs.module(l.policy, "policy")?;
+        l.reference = blobs.module(l.reference, "reference")?;
+        l.critic = blobs.module(l.critic, "critic")?;
+        l.actor_optim = blobs.optim(l.actor_optim, "actor_optim")?;
+        l.critic_optim = blobs.optim(l.critic_optim, "critic_optim")?;
+        l.kl = header.kl.clone().ok_or_else(|| blobs.err("has a policy but no KL controller".into()))?;
+        let reward = if blobs.has("reward_model") {
+            let rm = ScoredDecoder::from_backbone(template.clone(), &s.train_device);
+            let mut r = RewardModelTrainer::new(rm, header.config.disc.lr, header.config.disc.max_grad_norm);
+            r.rm = blobs.module(r.rm, "reward_model")?;
+            r.optim = blobs.optim(r.optim, "reward_model_optim")?;
+            Reward::DecoderRm(r)
+        } else if let Some(d) = disc.take() {
+            Reward::Discriminator(d)
+        } else {
+            Reward::Checker
+        };
+        return Ok(Trainer::Ppo { learner: l, reward });
+    }
+    let generator = blobs.module(template.clone(), "sft_generator")?;
+    let optim = blobs.optim(fresh_sft_optim(), "sft_optim")?;
+    if blobs.has("pref_reference") {
+        let reference = blobs.module(template.valid(), "pref_reference")?;
+        return Ok(Trainer::Preference { policy: generator, reference, optim });
+    }
+    Ok(Trainer::Supervised { generator, optim, disc })
+}
+
 fn read_header<'a>(bytes: &'a [u8], source_name: &str) -> Result<(Header, &'a [u8])> {
     let err = |message: String| GapoError::Checkpoint { source_name: source_name.into(), message };
-    if bytes.starts_with(MAGIC_WITHOUT_CHECKSUM) {
-        return Err(err("was written by an older gapo, without a checksum; start the run again".into()));
+    if OLDER.iter().any(|m| bytes.starts_with(m)) {
+        return Err(
+            err("was written by an older gapo, in a layout this one does not read; start the run again".into()),
+        );
     }
     let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| err("is not a gapo session snapshot".into()))?;
     let (sum, rest) = rest.split_first_chunk::<8>().ok_or_else(|| err("is cut short in its header".into()))?;

@@ -8,7 +8,7 @@ use futures_lite::future::block_on;
 use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, Weights};
 use gapo_core::model::{CausalLm, Pooling};
 use gapo_core::players::HfDiscriminator;
-use gapo_core::session::{Algo, ImportedModels, RunConfig, Session};
+use gapo_core::session::{Algo, ImportedModels, Inputs, RunConfig, Session};
 use safetensors::SafeTensors;
 
 mod common;
@@ -73,7 +73,7 @@ fn a_bf16_device_runs_the_imported_models_close_to_transformers_and_trains() {
     (c.disc.warmup_epochs, c.disc.batch, c.gapo.stages, c.gapo.rollouts_per_stage) = (1, 8, 1, 1);
     (c.gapo.disc_items_per_stage, c.gapo.probe_prompts) = (8, 4);
     let models = ImportedModels { generator: model, tokenizer, discriminator: Some(discriminator), lora: None };
-    let mut s = Session::with_imported(c, device, models, None).unwrap();
+    let mut s = Session::new(c, Inputs { models: Some(models), ..Inputs::default() }, device).unwrap();
     loop {
         let r = block_on(s.step()).unwrap();
         for (k, v) in &r.metrics {

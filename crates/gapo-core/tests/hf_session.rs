@@ -7,7 +7,7 @@ use futures_lite::future::block_on;
 use gapo_core::hf::{self, DecoderSpec, EncoderSpec, HfDecoder, HfEncoder, MemorySource, Weights};
 use gapo_core::model::{CausalLm, Pooling};
 use gapo_core::players::{HfDiscriminator, LanguageModel};
-use gapo_core::session::{Algo, ImportedModels, RunConfig, Session};
+use gapo_core::session::{Algo, ImportedModels, Inputs, Restore, RunConfig, Session};
 
 mod common;
 use common::folder;
@@ -64,7 +64,7 @@ fn gapo_runs_with_an_imported_qwen2_generator_and_bert_discriminator() {
     let models = imported(&device);
     let vocab_d = models.discriminator.as_ref().unwrap().encoder.spec.vocab_size;
     assert!(models.tokenizer.vocab_size() > vocab_d, "the test needs D's vocabulary to be the smaller one");
-    let mut s = Session::with_imported(tiny_gapo(), device, models, None).unwrap();
+    let mut s = Session::new(tiny_gapo(), Inputs { models: Some(models), ..Inputs::default() }, device).unwrap();
     let before = flat(&s.generator());
     let mut phases = Vec::new();
     loop {
@@ -82,7 +82,7 @@ fn gapo_runs_with_an_imported_qwen2_generator_and_bert_discriminator() {
     }
     // D reads text with its own tokenizer, whichever tokenizer the caller holds (the session's is the
     // generator's, vocabulary 300 against BERT's 120).
-    let disc = s.disc.as_ref().expect("a discriminator").disc.valid();
+    let disc = s.discriminator().expect("a discriminator").disc.valid();
     let row = ("Describe a red lamp.".to_string(), "A red lamp.".to_string(), 1.0f32);
     let via_session = gapo_core::algo::discriminator::logits(&disc, &s.tokenizer, &[&row], &Device::flex()).unwrap();
     let d_tok = disc.tokenizer().expect("the imported D has its own tokenizer");
@@ -126,7 +126,10 @@ fn gapo_without_an_imported_discriminator_is_refused_by_name() {
     let device = Device::flex();
     let mut models = imported(&device);
     models.discriminator = None;
-    let err = Session::with_imported(tiny_gapo(), device, models, None).err().expect("refused").to_string();
+    let err = Session::new(tiny_gapo(), Inputs { models: Some(models), ..Inputs::default() }, device)
+        .err()
+        .expect("refused")
+        .to_string();
     assert!(err.contains("--discriminator"), "{err}");
 }
 
@@ -139,7 +142,7 @@ fn lora_trains_only_the_adapters_and_the_export_merges_them() {
     let mut config = tiny_gapo();
     config.ppo.actor_lr = 1e-2; // large enough that the adapters visibly move in a few steps
     config.sft.lr = 1e-2;
-    let mut s = Session::with_imported(config, device, models, None).unwrap();
+    let mut s = Session::new(config, Inputs { models: Some(models), ..Inputs::default() }, device).unwrap();
     let LanguageModel::Hf(start) = s.generator() else { unreachable!() };
     while !block_on(s.step()).unwrap().done {}
     let LanguageModel::Hf(end) = s.generator() else { unreachable!() };
@@ -189,8 +192,11 @@ fn an_imported_run_resumes_exactly() {
     };
     let mut config = tiny_gapo();
     config.gapo.rollouts_per_stage = 2;
-    let mut whole = Session::with_imported(config.clone(), Device::flex(), with_lora(), None).unwrap();
-    let mut cut = Session::with_imported(config, Device::flex(), with_lora(), None).unwrap();
+    let mut whole =
+        Session::new(config.clone(), Inputs { models: Some(with_lora()), ..Inputs::default() }, Device::flex())
+            .unwrap();
+    let mut cut =
+        Session::new(config, Inputs { models: Some(with_lora()), ..Inputs::default() }, Device::flex()).unwrap();
     let mut snapshot = None;
     let mut reports = Vec::new();
     loop {
@@ -204,9 +210,20 @@ fn an_imported_run_resumes_exactly() {
         assert!(!done, "no generator step");
     }
     let bytes = snapshot.unwrap();
-    let err = Session::restore(&bytes, Device::flex(), "cut.bin").err().expect("refused").to_string();
+    let err = Session::restore(&bytes, "cut.bin", Restore::Resume, &[], Inputs::default(), Device::flex())
+        .err()
+        .expect("refused")
+        .to_string();
     assert!(err.contains("imported models"), "{err}");
-    let mut resumed = Session::restore_imported(&bytes, Device::flex(), "cut.bin", &[], with_lora(), None).unwrap();
+    let mut resumed = Session::restore(
+        &bytes,
+        "cut.bin",
+        Restore::Resume,
+        &[],
+        Inputs { models: Some(with_lora()), ..Inputs::default() },
+        Device::flex(),
+    )
+    .unwrap();
     let mut whole_reports = Vec::new();
     while !whole_reports.last().is_some_and(|r: &gapo_core::session::StepReport| r.done) {
         whole_reports.push(block_on(whole.step()).unwrap());

@@ -12,7 +12,7 @@ use gapo_core::data::export::Pairs;
 use gapo_core::model::CausalLm;
 use gapo_core::players::LanguageModel;
 use gapo_core::readback::floats;
-use gapo_core::session::{Algo, RunConfig, Session};
+use gapo_core::session::{Algo, Inputs, RunConfig, Session};
 use gapo_core::task::{TaskConfig, TaskData, TrainItem};
 use gapo_core::tokenizer::GapoTokenizer;
 
@@ -61,7 +61,8 @@ fn each_preference_method_raises_the_held_out_margin_of_chosen_over_rejected() {
     let device = Device::flex();
     for algo in [Algo::Dpo, Algo::Ipo, Algo::Kto, Algo::Simpo, Algo::Orpo] {
         let config = RunConfig { algo, ..base.clone() };
-        let mut session = Session::on_task(config, device.clone(), task.clone()).unwrap();
+        let mut session =
+            Session::new(config, Inputs { task: Some(task.clone()), ..Inputs::default() }, device.clone()).unwrap();
         while !session.at_sft_end() {
             block_on(session.step()).unwrap();
         }

@@ -5,7 +5,7 @@
 use burn::tensor::Device;
 use futures_lite::future::block_on;
 use gapo_core::model::init::{Read, collect_params};
-use gapo_core::session::{RunConfig, Session, StepReport};
+use gapo_core::session::{Inputs, Restore, RunConfig, Session, StepReport};
 use gapo_core::task::TaskConfig;
 
 fn tiny(algo: &str) -> RunConfig {
@@ -50,33 +50,46 @@ fn resume() {
 /// `gapo compare` trains SFT once per seed and branches every method from it; a branch must be the very
 /// run that method makes from the start.
 fn a_branch_from_the_sft_end_is_the_run_of_that_method() {
-    let mut sft = Session::new(tiny("sft"), Device::flex()).unwrap();
+    let mut sft = Session::new(tiny("sft"), Inputs::default(), Device::flex()).unwrap();
     while !sft.at_sft_end() {
         block_on(sft.step()).unwrap();
     }
     let bytes = sft.snapshot().unwrap();
     for algo in ["gapo", "kto"] {
-        let mut whole = Session::new(tiny(algo), Device::flex()).unwrap();
+        let mut whole = Session::new(tiny(algo), Inputs::default(), Device::flex()).unwrap();
         let mut all = Vec::new();
         run_to_end(&mut whole, &mut all);
-        let mut branch = Session::branch(&bytes, Device::flex(), "sft", &[format!("algo={algo}")]).unwrap();
+        let mut branch = Session::restore(
+            &bytes,
+            "sft",
+            Restore::Branch,
+            &[format!("algo={algo}")],
+            Inputs::default(),
+            Device::flex(),
+        )
+        .unwrap();
         let mut tail = Vec::new();
         run_to_end(&mut branch, &mut tail);
         assert_eq!(all[all.len() - tail.len()..], tail[..], "{algo}");
         assert!(params(&whole.generator()) == params(&branch.generator()), "{algo}: final weights differ");
     }
-    let e = Session::branch(&bytes, Device::flex(), "sft", &["sft.steps=9".into()]).err().unwrap();
+    let e =
+        Session::restore(&bytes, "sft", Restore::Branch, &["sft.steps=9".into()], Inputs::default(), Device::flex())
+            .err()
+            .unwrap();
     assert!(e.to_string().contains("`sft`: cannot change"), "{e}");
-    let mut later = Session::new(tiny("sft"), Device::flex()).unwrap();
+    let mut later = Session::new(tiny("sft"), Inputs::default(), Device::flex()).unwrap();
     block_on(later.step()).unwrap();
-    let e = Session::branch(&later.snapshot().unwrap(), Device::flex(), "x", &[]).err().unwrap();
+    let e = Session::restore(&later.snapshot().unwrap(), "x", Restore::Branch, &[], Inputs::default(), Device::flex())
+        .err()
+        .unwrap();
     assert!(e.to_string().contains("not taken at the end of SFT"), "{e}");
 }
 
 fn a_restored_session_ends_where_an_uninterrupted_one_does() {
     for algo in ["gapo", "dpo"] {
         let config = tiny(algo);
-        let mut whole = Session::new(config.clone(), Device::flex()).unwrap();
+        let mut whole = Session::new(config.clone(), Inputs::default(), Device::flex()).unwrap();
         let mut all = Vec::new();
         run_to_end(&mut whole, &mut all);
 
@@ -85,7 +98,7 @@ fn a_restored_session_ends_where_an_uninterrupted_one_does() {
         let mut cuts = vec![all.iter().position(|r| r.phase == "generator" || r.phase == "preference").unwrap() + 1];
         cuts.extend(all.iter().position(|r| r.metrics.contains_key("disc/rows")).map(|i| i + 1));
         for cut in cuts {
-            let mut first = Session::new(config.clone(), Device::flex()).unwrap();
+            let mut first = Session::new(config.clone(), Inputs::default(), Device::flex()).unwrap();
             let mut head = Vec::new();
             for _ in 0..cut {
                 head.push(block_on(first.step()).unwrap());
@@ -94,7 +107,8 @@ fn a_restored_session_ends_where_an_uninterrupted_one_does() {
             drop(first);
             assert_eq!(Session::snapshot_steps(&bytes, "snap").unwrap(), cut);
 
-            let mut resumed = Session::restore(&bytes, Device::flex(), "snap").unwrap();
+            let mut resumed =
+                Session::restore(&bytes, "snap", Restore::Resume, &[], Inputs::default(), Device::flex()).unwrap();
             let mut tail = Vec::new();
             run_to_end(&mut resumed, &mut tail);
             head.extend(tail);
@@ -106,7 +120,7 @@ fn a_restored_session_ends_where_an_uninterrupted_one_does() {
                 params(&whole.generator()) == params(&resumed.generator()),
                 "{algo}: final generator weights differ"
             );
-            if let (Some(a), Some(b)) = (&whole.disc, &resumed.disc) {
+            if let (Some(a), Some(b)) = (whole.discriminator(), resumed.discriminator()) {
                 assert!(params(&a.disc) == params(&b.disc), "{algo}: final discriminator weights differ");
             }
         }
@@ -114,9 +128,14 @@ fn a_restored_session_ends_where_an_uninterrupted_one_does() {
 }
 
 fn a_damaged_snapshot_is_a_clear_error() {
-    let s = Session::new(tiny("sft"), Device::flex()).unwrap();
+    let s = Session::new(tiny("sft"), Inputs::default(), Device::flex()).unwrap();
     let bytes = s.snapshot().unwrap();
-    let msg = |b: &[u8]| Session::restore(b, Device::flex(), "runs/x/resume.bin").err().unwrap().to_string();
+    let msg = |b: &[u8]| {
+        Session::restore(b, "runs/x/resume.bin", Restore::Resume, &[], Inputs::default(), Device::flex())
+            .err()
+            .unwrap()
+            .to_string()
+    };
     assert!(msg(b"hello").contains("runs/x/resume.bin") && msg(b"hello").contains("not a gapo session snapshot"));
     let cut = msg(&bytes[..bytes.len() - 100]);
     assert!(cut.contains("cut short") && cut.contains("runs/x/resume.bin"), "{cut}");
@@ -130,13 +149,16 @@ fn a_damaged_snapshot_is_a_clear_error() {
         damaged[offset] ^= 0x04;
         let m = msg(&damaged);
         assert!(m.contains("damaged") && m.contains("runs/x/resume.bin"), "offset {offset}: {m}");
-        assert!(Session::restore_models(&damaged, Device::flex(), "x").is_err(), "offset {offset}");
+        assert!(
+            Session::restore(&damaged, "x", Restore::ModelsOnly, &[], Inputs::default(), Device::flex()).is_err(),
+            "offset {offset}"
+        );
     }
     let mut old = bytes.clone();
     old[..10].copy_from_slice(b"GAPOSNAP1\n");
     assert!(msg(&old).contains("older gapo"), "{}", msg(&old));
     // Models only (the page's load): same step machine, fresh optimizer states.
-    let models = Session::restore_models(&bytes, Device::flex(), "x").unwrap();
+    let models = Session::restore(&bytes, "x", Restore::ModelsOnly, &[], Inputs::default(), Device::flex()).unwrap();
     assert_eq!(models.steps_done(), s.steps_done());
     assert!(params(&models.generator()) == params(&s.generator()));
 }

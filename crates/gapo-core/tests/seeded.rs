@@ -45,10 +45,10 @@ fn writing_checkpoints_does_not_change_a_run() {
     // burn initialises a parameter on first access from the device's random stream at that moment; a
     // snapshot during SFT used to be D's first access, so a run with checkpoints differed from one without.
     use futures_lite::future::block_on;
-    use gapo_core::session::{Algo, Session};
+    use gapo_core::session::{Algo, Inputs, Session};
     let config = common::tiny_run(Algo::Gapo);
     let run_with = |snapshot_every: usize| {
-        let mut s = Session::new(config.clone(), Device::flex()).unwrap();
+        let mut s = Session::new(config.clone(), Inputs::default(), Device::flex()).unwrap();
         let mut metrics = Vec::new();
         loop {
             let r = block_on(s.step()).unwrap();
@@ -70,13 +70,13 @@ fn the_warmup_learning_rate_is_its_own_field() {
     // Unset, the warm-up trains D at `disc.lr`; set, at its own rate (0: D stays as initialised), and the
     // discriminator phases keep `disc.lr`.
     use futures_lite::future::block_on;
-    use gapo_core::session::{Algo, Session};
+    use gapo_core::session::{Algo, Inputs, Session};
     // D's loss at each step of `phase`, with the warm-up at `warmup_lr` and the discriminator phases at `lr`.
     let losses = |phase: &str, warmup_lr: Option<f64>, lr: f64| -> Vec<f64> {
         let mut config = common::tiny_run(Algo::Gapo);
         config.disc.warmup_lr = warmup_lr;
         config.disc.lr = lr;
-        let mut s = Session::new(config, Device::flex()).unwrap();
+        let mut s = Session::new(config, Inputs::default(), Device::flex()).unwrap();
         let mut losses = Vec::new();
         loop {
             let r = block_on(s.step()).unwrap();

@@ -5,7 +5,7 @@ mod common;
 
 use burn::tensor::Device;
 use futures_lite::future::block_on;
-use gapo_core::session::{Algo, ProbePoint, RunConfig, Session, StepReport};
+use gapo_core::session::{Algo, Inputs, ProbePoint, RunConfig, Session, StepReport};
 
 fn tiny(algo: Algo) -> RunConfig {
     common::tiny_run(algo)
@@ -13,8 +13,11 @@ fn tiny(algo: Algo) -> RunConfig {
 
 fn run(config: RunConfig) -> Vec<StepReport> {
     let algo = config.algo;
-    let mut s = Session::new(config, Device::flex()).unwrap();
+    let mut s = Session::new(config, Inputs::default(), Device::flex()).unwrap();
     let planned = s.planned_steps();
+    let mut schedule: Vec<(String, Option<usize>)> =
+        s.schedule().iter().map(|p| (p.name().to_string(), p.stage())).collect();
+    schedule.dedup();
     let mut reports = Vec::new();
     for _ in 0..10_000 {
         let r = block_on(s.step()).unwrap();
@@ -22,6 +25,10 @@ fn run(config: RunConfig) -> Vec<StepReport> {
         reports.push(r);
         if done {
             assert_eq!(reports.len(), planned, "{algo:?}: planned_steps (for progress bars) is exact");
+            let mut followed: Vec<(String, Option<usize>)> =
+                reports.iter().map(|r| (r.phase.clone(), r.stage)).collect();
+            followed.dedup();
+            assert_eq!(followed, schedule, "{algo:?}: the steps go through the method's schedule in order");
             return reports;
         }
     }
@@ -65,12 +72,14 @@ fn config_toml_and_overrides_fail_loudly() {
     // GAPO's shares and weight are checked when a session starts, by name.
     for (key, value) in [("response_pair_share", "1.5"), ("fake_share", "-0.1"), ("reward_contrast", "nan")] {
         let config = tiny(Algo::Gapo).with_overrides(&[format!("gapo.{key}={value}")]).unwrap();
-        let err = Session::new(config, Device::flex()).err().map(|e| e.to_string()).unwrap_or_default();
+        let err =
+            Session::new(config, Inputs::default(), Device::flex()).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains(&format!("gapo.{key}")), "{key} = {value}: {err}");
     }
     for value in ["-0.5", "inf"] {
         let config = tiny(Algo::Gapo).with_overrides(&[format!("ppo.ptx_coef={value}")]).unwrap();
-        let err = Session::new(config, Device::flex()).err().map(|e| e.to_string()).unwrap_or_default();
+        let err =
+            Session::new(config, Inputs::default(), Device::flex()).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("ppo.ptx_coef"), "ptx_coef = {value}: {err}");
     }
 }

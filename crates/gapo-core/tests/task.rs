@@ -32,8 +32,8 @@ fn over_10000_seeds_references_pass_and_rejections_fail() {
         }
         responses.insert(ex.response.clone());
 
-        let rp =
-            reject_prompt(&ex, 0.5, &Kind::ALL, &mut rng).unwrap_or_else(|| panic!("seed {seed}: no rejected prompt"));
+        let rp = reject_prompt(&ex, 0.5, &Kind::ALL, &Default::default(), &mut rng)
+            .unwrap_or_else(|| panic!("seed {seed}: no rejected prompt"));
         assert!(!passes(&ex.product, &rp.constraints, &ex.response), "seed {seed}: rejected prompt still satisfied");
         assert_ne!(rp.prompt, ex.prompt);
         match rp.how {

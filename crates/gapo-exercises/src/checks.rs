@@ -4,7 +4,7 @@
 
 use crate::{e1_bce, e2_preferential, e3_kl_reward, e4_gae, e5_ppo_clip};
 use burn::tensor::{Device, Tensor, TensorData};
-use gapo_core::algo::ppo::{gae_naive, policy_loss, shaped_rewards_builtin};
+use gapo_core::algo::ppo::{gae_naive, policy_loss, shaped_rewards as builtin_shaped_rewards};
 use gapo_core::hooks::{BceLoss, ClippedPolicyLoss, Gae, ShapedRewards, TighterMaxWords};
 use gapo_core::rng::SplitMix64;
 use gapo_core::task::text::words;
@@ -252,7 +252,7 @@ pub fn check_kl_reward(shaped_rewards: ShapedRewards) -> Result<(), String> {
         let (k, s, m) = args(&d);
         let got = host2(shaped_rewards(k, s, m, 0.05, 2.5));
         let (k, s, m) = args(&d);
-        let want = host2(shaped_rewards_builtin(k, s, m, 0.05, 2.5));
+        let want = host2(builtin_shaped_rewards(k, s, m, 0.05, 2.5));
         close(&format!("random batch {b}×{n}"), &got, &want, 1e-5)?;
     }
     Ok(())

@@ -3,8 +3,8 @@
 //! pass is checked by CI with `check --expect todo` and `--features solutions -- check --expect passing`.)
 
 use burn::tensor::activation::{log_sigmoid, softplus};
-use gapo_core::algo::ppo::{gae_builtin, policy_loss, shaped_rewards_builtin};
-use gapo_core::algo::reward::bce_loss_builtin;
+use gapo_core::algo::ppo::{gae, policy_loss, shaped_rewards};
+use gapo_core::algo::reward::bce_loss;
 use gapo_core::task::Constraint;
 use gapo_core::task::preferential::tighter_max_words;
 use gapo_core::task::text::words;
@@ -18,10 +18,10 @@ fn failing(state: State, what: &str) {
 
 #[test]
 fn the_built_in_pieces_pass() {
-    assert_eq!(run_check(|| check_bce(bce_loss_builtin)), State::Passing);
+    assert_eq!(run_check(|| check_bce(bce_loss)), State::Passing);
     assert_eq!(run_check(|| check_preferential(tighter_max_words)), State::Passing);
-    assert_eq!(run_check(|| check_kl_reward(shaped_rewards_builtin)), State::Passing);
-    assert_eq!(run_check(|| check_gae(gae_builtin)), State::Passing);
+    assert_eq!(run_check(|| check_kl_reward(shaped_rewards)), State::Passing);
+    assert_eq!(run_check(|| check_gae(gae)), State::Passing);
     assert_eq!(run_check(|| check_ppo_clip(|l, o, a, m, e| policy_loss(l, o, a, m, e).loss)), State::Passing);
 }
 
@@ -63,14 +63,14 @@ fn typical_mistakes_fail() {
         run_check(|| {
             check_kl_reward(|kl, s, m, beta, clip| {
                 let padding = m.ones_like() - m.clone();
-                shaped_rewards_builtin(kl.clone(), s, m, beta, clip) - kl.mul_scalar(beta) * padding
+                shaped_rewards(kl.clone(), s, m, beta, clip) - kl.mul_scalar(beta) * padding
             })
         }),
         "kl on padding",
     );
     // GAE without λ; without masking.
-    failing(run_check(|| check_gae(|r, v, m, g, _| gae_builtin(r, v, m, g, 1.0))), "gae λ");
-    failing(run_check(|| check_gae(|r, v, m, g, l| gae_builtin(r, v, m.ones_like(), g, l))), "gae mask");
+    failing(run_check(|| check_gae(|r, v, m, g, _| gae(r, v, m, g, 1.0))), "gae λ");
+    failing(run_check(|| check_gae(|r, v, m, g, l| gae(r, v, m.ones_like(), g, l))), "gae mask");
     // The unclipped surrogate; the loss with the wrong sign; a detached loss.
     failing(run_check(|| check_ppo_clip(|l, o, a, m, _| policy_loss(l, o, a, m, 100.0).loss)), "no clip");
     failing(run_check(|| check_ppo_clip(|l, o, a, m, e| policy_loss(l, o, a, m, e).loss.neg())), "sign");

@@ -6,6 +6,7 @@ use super::grad_clip::clip_global_norm;
 use super::reward::{Classification, bce_loss, classification};
 use crate::data::batch::{HostBatch, PadSide, int_table};
 use crate::error::{GapoError, Result};
+use crate::hooks::{BceLoss, Hooks};
 use crate::players::DiscriminatorModel;
 use crate::readback::{floats, scalar};
 use crate::rng::SplitMix64;
@@ -81,6 +82,8 @@ pub struct DiscTrainer {
     pub config: DiscConfig,
     pub disc: DiscriminatorModel,
     pub(crate) optim: ModuleOptimizer,
+    /// The BCE loss it trains with: the built-in one, or an exercise solution.
+    pub(crate) loss: BceLoss,
 }
 
 /// What D thinks of a labelled set.
@@ -118,7 +121,13 @@ impl DiscTrainer {
     pub fn new(config: DiscConfig, disc: impl Into<DiscriminatorModel>) -> Self {
         let disc = disc.into();
         crate::model::init::materialize(&disc);
-        Self { optim: AdamConfig::new().with_epsilon(1e-8).init(), config, disc }
+        Self { optim: AdamConfig::new().with_epsilon(1e-8).init(), config, disc, loss: bce_loss }
+    }
+
+    /// Trains with the exercise solution's BCE loss when `hooks` has one.
+    pub fn with_hooks(mut self, hooks: Hooks) -> Self {
+        self.loss = hooks.bce_loss.unwrap_or(bce_loss);
+        self
     }
 
     /// One BCE update on `batch`; returns its loss.
@@ -141,7 +150,7 @@ impl DiscTrainer {
     ) -> Result<f64> {
         let labels: Vec<f32> = batch.iter().map(|r| r.2).collect();
         let labels = Tensor::<1>::from_data(TensorData::new(labels, [batch.len()]), device);
-        let loss = bce_loss(logits(&self.disc, tokenizer, batch, device)?, labels);
+        let loss = (self.loss)(logits(&self.disc, tokenizer, batch, device)?, labels);
         let value = scalar(loss.clone().detach()).await?;
         if !value.is_finite() {
             return Err(GapoError::Diverged(format!("disc/loss is {value}: the update was skipped")));

@@ -24,10 +24,12 @@
 //! after the discriminator phase. The adversarial signature: fake scores rise in the generator phase and
 //! fall in the discriminator phase.
 //!
-//! This file holds the pieces of one stage; `session.rs` runs them in the order above, one small step at a
-//! time (warm-up batch, probe, rollout, discriminator batch), so a shell can stop between any two.
+//! [`schedule`] writes the loop above as the list of phases a session steps through; this file also holds
+//! the pieces of one stage. The session runs them one small step at a time (warm-up batch, probe, rollout,
+//! discriminator batch), so a shell can stop between any two.
 
-use super::discriminator::{DiscEval, DiscTrainer, Labelled, RewardTransform, evaluate, reward};
+use super::discriminator::{DiscConfig, DiscEval, DiscTrainer, Labelled, RewardTransform, evaluate, reward};
+use super::phase::{Phase, ProbePoint};
 use super::ppo_trainer::{Experience, PpoLearner};
 use crate::data::export::Pairs;
 use crate::error::Result;
@@ -130,6 +132,25 @@ impl GapoConfig {
         }
         Ok(())
     }
+}
+
+/// Algorithm 1 after SFT, as the phases a session steps through: D's warm-up on the preferential pairs,
+/// then `stages` × {probe, generator phase, probe, discriminator phase, probe}. D is probed (never trained)
+/// at the start of each stage, after the generator phase and after its own phase, to show the game.
+/// With `retrain_d` false it is PPO against the warmed-up D: the same stages without the discriminator phase.
+pub fn schedule(gapo: &GapoConfig, disc: &DiscConfig, retrain_d: bool) -> Vec<Phase> {
+    let mut phases = vec![Phase::DiscWarmup { epochs: disc.warmup_epochs }];
+    for stage in 0..gapo.stages {
+        phases.push(Phase::Probe { stage, point: ProbePoint::StageStart });
+        phases.push(Phase::Generator { stage, rollouts: gapo.rollouts_per_stage });
+        phases.push(Phase::Probe { stage, point: ProbePoint::AfterGenerator });
+        if retrain_d {
+            phases.push(Phase::DiscSample { stage });
+            phases.push(Phase::DiscTrain { stage, epochs: disc.epochs_per_stage });
+            phases.push(Phase::Probe { stage, point: ProbePoint::AfterDiscriminator });
+        }
+    }
+    phases
 }
 
 /// D's training rows from the pairs: (P_acc, R, 1) and, with preferential prompts, (P_rej, R, 0) (or, for

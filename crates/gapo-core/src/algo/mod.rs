@@ -9,6 +9,7 @@ pub mod kl_control;
 pub mod kto;
 pub mod logprob;
 pub mod orpo;
+pub mod phase;
 pub mod ppo;
 pub mod ppo_trainer;
 pub mod preference;

@@ -66,15 +66,7 @@ pub fn last_token_onehot(mask: Tensor<2>) -> Tensor<2> {
 }
 
 /// `r_t = −β·k_t·m_t + 1[t = last]·clip(score, −c, c)`. `scores`: `[B]`. Returns `[B, N]`.
-/// (An installed exercise solution, else [`shaped_rewards_builtin`].)
 pub fn shaped_rewards(kl: Tensor<2>, scores: Tensor<1>, mask: Tensor<2>, beta: f64, clip: f64) -> Tensor<2> {
-    match crate::hooks::installed().shaped_rewards {
-        Some(student) => student(kl, scores, mask, beta, clip),
-        None => shaped_rewards_builtin(kl, scores, mask, beta, clip),
-    }
-}
-
-pub fn shaped_rewards_builtin(kl: Tensor<2>, scores: Tensor<1>, mask: Tensor<2>, beta: f64, clip: f64) -> Tensor<2> {
     let [b, n] = mask.dims();
     let last = last_token_onehot(mask.clone());
     let score = scores.clamp(-clip, clip).reshape([b, 1]).expand([b, n]);
@@ -92,23 +84,9 @@ fn discount_matrix(n: usize, gamma_lambda: f64, device: &Device) -> Tensor<2> {
     Tensor::from_data(TensorData::new(m, [n, n]), device)
 }
 
-/// GAE advantages and returns, `[B, N]` each (masked): an installed exercise solution, else
-/// [`gae_builtin`].
+/// GAE advantages and returns, `[B, N]` each (masked). Vectorised: `δ_t = r_t + γ·V_{t+1} − V_t`, then
+/// `A = δ · Mᵀ` with the discount matrix.
 pub fn gae(rewards: Tensor<2>, values: Tensor<2>, mask: Tensor<2>, gamma: f64, lambda: f64) -> (Tensor<2>, Tensor<2>) {
-    match crate::hooks::installed().gae {
-        Some(student) => student(rewards, values, mask, gamma, lambda),
-        None => gae_builtin(rewards, values, mask, gamma, lambda),
-    }
-}
-
-/// Vectorised: `δ_t = r_t + γ·V_{t+1} − V_t`, then `A = δ · Mᵀ` with the discount matrix.
-pub fn gae_builtin(
-    rewards: Tensor<2>,
-    values: Tensor<2>,
-    mask: Tensor<2>,
-    gamma: f64,
-    lambda: f64,
-) -> (Tensor<2>, Tensor<2>) {
     let [b, n] = rewards.dims();
     let device = rewards.device();
     let values = values * mask.clone();
@@ -162,9 +140,6 @@ pub fn policy_loss(
     mask: Tensor<2>,
     eps: f64,
 ) -> PolicyLoss {
-    let student = crate::hooks::installed()
-        .clipped_policy_loss
-        .map(|f| f(logp.clone(), old_logp.clone(), advantages.clone(), mask.clone(), eps));
     let diff = logp - old_logp;
     let ratio = diff.clone().exp();
     let surr1 = ratio.clone() * advantages.clone();
@@ -172,8 +147,7 @@ pub fn policy_loss(
     let losses = surr1.clone().neg().max_pair(surr2.clone().neg()); // −min(surr1, surr2)
     let clipped = surr2.neg().greater(surr1.neg()).float();
     let count = mask.clone().sum().clamp_min(1.0);
-    // An installed exercise solution gives the loss; the diagnostics stay the built-in ones.
-    let loss = student.unwrap_or_else(|| masked_mean(losses, mask.clone()));
+    let loss = masked_mean(losses, mask.clone());
     PolicyLoss {
         loss,
         clipfrac: ((clipped * mask.clone()).sum() / count.clone()).detach(),

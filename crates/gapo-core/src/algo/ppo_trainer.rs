@@ -13,6 +13,7 @@ use super::ppo::{
 use super::sft::{ReferenceBatch, sft_loss};
 use crate::data::batch::prompt_batch;
 use crate::error::{GapoError, Result};
+use crate::hooks::Hooks;
 use crate::model::CausalLm;
 use crate::model::sampling::{SamplingConfig, generate};
 use crate::players::{LanguageModel, ScoredDecoder};
@@ -203,6 +204,8 @@ pub struct PpoLearner {
     /// With `ptx_coef > 0`: the reference responses of the next rollout's prompts, row for row, set by the
     /// caller before [`PpoLearner::learn`], which takes them.
     pub references: Option<ReferenceBatch>,
+    /// Exercise solutions used in place of the built-in reward shaping, GAE and clipped loss.
+    pub hooks: Hooks,
 }
 
 impl PpoLearner {
@@ -222,7 +225,14 @@ impl PpoLearner {
             reference,
             critic,
             references: None,
+            hooks: Hooks::default(),
         }
+    }
+
+    /// Uses the exercise solutions in `hooks` in place of the built-in pieces.
+    pub fn with_hooks(mut self, hooks: Hooks) -> Self {
+        self.hooks = hooks;
+        self
     }
 
     /// Samples one rollout for `prompts` and scores it with `score` (texts in, one score per response out,
@@ -284,9 +294,11 @@ impl PpoLearner {
         };
         let kl = kl_estimate(c.kl_estimator, old_logp.clone(), ref_logp, action_mask.clone());
         let beta = self.kl.beta();
-        let rewards = shaped_rewards(kl.clone(), scores.clone(), action_mask.clone(), beta, c.reward_clip);
+        let shape = self.hooks.shaped_rewards.unwrap_or(shaped_rewards);
+        let rewards = shape(kl.clone(), scores.clone(), action_mask.clone(), beta, c.reward_clip);
         // Without a critic (V = 0) and with λ = 1, GAE is the plain return from each token on.
         let lambda = if c.advantage.uses_critic() { c.lambda } else { 1.0 };
+        let gae = self.hooks.gae.unwrap_or(gae);
         let (advantages, returns) = gae(rewards, old_values.clone(), action_mask.clone(), c.gamma, lambda);
         let advantages = if c.whiten_advantages { whiten(advantages, action_mask.clone()) } else { advantages };
 
@@ -336,25 +348,7 @@ impl PpoLearner {
         let [b, n] = exp.action_mask.dims();
         let device = exp.ids.device();
         let references = self.references.take().filter(|_| c.ptx_coef > 0.0);
-        match &references {
-            // Without this, a caller that forgot the references would get plain PPO and a config that says ptx.
-            None if c.ptx_coef > 0.0 => {
-                return Err(GapoError::Config {
-                    field: "ppo.ptx_coef".into(),
-                    message: format!(
-                        "is {} but no reference responses were set for this rollout (PpoLearner::references)",
-                        c.ptx_coef
-                    ),
-                });
-            }
-            Some(r) if r.rows() != b => {
-                return Err(GapoError::Config {
-                    field: "ppo.ptx_coef".into(),
-                    message: format!("the rollout has {b} rows but {} reference responses were given", r.rows()),
-                });
-            }
-            _ => {}
-        }
+        check_references(references.as_ref(), c.ptx_coef, b)?;
         let mut sums: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
         let mut add = |k: &'static str, v: f64| {
             let e = sums.entry(k).or_insert((0.0, 0));
@@ -379,7 +373,13 @@ impl PpoLearner {
                     let share = rows.len() as f64 / chunk.len() as f64;
 
                     let (logp, _) = response_logprobs(&self.policy, ids.clone(), mask.clone(), exp.prompt_len, n);
-                    let pl = policy_loss(logp, pick2(&exp.old_logp), pick2(&exp.advantages), am.clone(), c.eps_clip);
+                    let (old_logp, advantages) = (pick2(&exp.old_logp), pick2(&exp.advantages));
+                    let mut pl =
+                        policy_loss(logp.clone(), old_logp.clone(), advantages.clone(), am.clone(), c.eps_clip);
+                    if let Some(student) = self.hooks.clipped_policy_loss {
+                        // An exercise solution gives the loss; the diagnostics stay the built-in ones.
+                        pl.loss = student(logp, old_logp, advantages, am.clone(), c.eps_clip);
+                    }
                     let loss = pl.loss.mul_scalar(share);
                     let part = scalar(loss.clone().detach()).await?;
                     if !part.is_finite() {
@@ -445,5 +445,20 @@ impl PpoLearner {
         let kl = metrics.get("objective/kl").copied().unwrap_or(0.0);
         self.kl.update(kl, b);
         Ok(())
+    }
+}
+
+/// PPO-ptx needs one reference response per rollout row. Without this check a caller that forgot them
+/// would get plain PPO from a config that says ptx.
+fn check_references(references: Option<&ReferenceBatch>, ptx_coef: f64, rows: usize) -> Result<()> {
+    let err = |message: String| GapoError::Config { field: "ppo.ptx_coef".into(), message };
+    match references {
+        None if ptx_coef > 0.0 => Err(err(format!(
+            "is {ptx_coef} but no reference responses were set for this rollout (PpoLearner::references)"
+        ))),
+        Some(r) if r.rows() != rows => {
+            Err(err(format!("the rollout has {rows} rows but {} reference responses were given", r.rows())))
+        }
+        _ => Ok(()),
     }
 }

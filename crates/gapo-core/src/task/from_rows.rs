@@ -76,9 +76,10 @@ impl TaskData {
             }
             let rejected_prompt = match &row.rejected_prompt {
                 Some(text) => given_rejected_prompt(&example, text).map_err(|m| err(row.line, "reject", m))?,
-                None => reject_prompt(&example, config.modify_share, &config.kinds, &mut rng).ok_or_else(|| {
-                    err(row.line, "prompt", "no rejected prompt could be built for this response".into())
-                })?,
+                None => reject_prompt(&example, config.modify_share, &config.kinds, &Default::default(), &mut rng)
+                    .ok_or_else(|| {
+                        err(row.line, "prompt", "no rejected prompt could be built for this response".into())
+                    })?,
             };
             let rejected_response = match &row.rejected_response {
                 Some(text) => {

@@ -15,6 +15,7 @@ use super::example::{Example, random_constraint};
 use super::render::{END_MARKS, INCLUDE_WORDS, START_WORDS, render_prompt, render_response};
 use super::text::{bullet_lines, has_word, sentence_count, words};
 use super::world::{Attribute, CATEGORIES, COLOURS, FEATURES, MATERIALS, Product, SIZES};
+use crate::hooks::Hooks;
 use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 
@@ -60,16 +61,22 @@ pub fn tighter_max_words(response: &str, rng: &mut SplitMix64) -> Option<Constra
     (n_words > 4).then(|| Constraint::MaxWords(n_words / 2 + rng.below(n_words / 2)))
 }
 
-/// An installed exercise solution, else [`tighter_max_words`].
-fn max_words_for(response: &str, rng: &mut SplitMix64) -> Option<Constraint> {
-    match crate::hooks::installed().tighter_max_words {
+/// The exercise solution in `hooks`, else [`tighter_max_words`].
+fn max_words_for(response: &str, hooks: &Hooks, rng: &mut SplitMix64) -> Option<Constraint> {
+    match hooks.tighter_max_words {
         Some(student) => student(response, rng),
         None => tighter_max_words(response, rng),
     }
 }
 
 /// A new value for `c` that `response` fails.
-fn modified(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMix64) -> Option<Constraint> {
+fn modified(
+    c: &Constraint,
+    product: &Product,
+    response: &str,
+    hooks: &Hooks,
+    rng: &mut SplitMix64,
+) -> Option<Constraint> {
     let n_words = words(response).len();
     Some(match c {
         Constraint::Mention(a) => Constraint::Omit(*a),
@@ -87,7 +94,7 @@ fn modified(c: &Constraint, product: &Product, response: &str, rng: &mut SplitMi
             let last = response.trim_end().chars().last();
             Constraint::EndsWith(other(&END_MARKS, |x| Some(*x) == last, rng)?)
         }
-        Constraint::MaxWords(_) => max_words_for(response, rng)?,
+        Constraint::MaxWords(_) => max_words_for(response, hooks, rng)?,
         Constraint::MinWords(_) => Constraint::MinWords(n_words + 1 + rng.below(8)),
         Constraint::Sentences(n) => {
             let have = sentence_count(response);
@@ -109,6 +116,7 @@ fn inserted(
     kinds: &[Kind],
     product: &Product,
     response: &str,
+    hooks: &Hooks,
     rng: &mut SplitMix64,
 ) -> Option<Constraint> {
     let mut kinds = kinds.to_vec();
@@ -131,7 +139,7 @@ fn inserted(
                     Attribute::ALL.into_iter().filter(|a| !has_word(response, &product.value(*a))).collect();
                 (!unsaid.is_empty()).then(|| Constraint::Mention(*rng.pick(&unsaid)))
             }
-            Kind::MaxWords => max_words_for(response, rng),
+            Kind::MaxWords => max_words_for(response, hooks, rng),
             Kind::MinWords => Some(Constraint::MinWords(used.len() + 1 + rng.below(8))),
             Kind::Sentences => Some(Constraint::Sentences(sentence_count(response) + 1)),
             _ => random_constraint(kind, &[], rng),
@@ -147,11 +155,13 @@ fn inserted(
 }
 
 /// Builds a rejected prompt for `example`: modify one constraint (probability `modify_share`) or insert a
-/// conflicting one of the task's `kinds`. The response provably fails the result.
+/// conflicting one of the task's `kinds`. The response provably fails the result. `hooks` may hold the
+/// classroom's word-limit builder.
 pub fn reject_prompt(
     example: &Example,
     modify_share: f64,
     kinds: &[Kind],
+    hooks: &Hooks,
     rng: &mut SplitMix64,
 ) -> Option<RejectedPrompt> {
     let (product, response) = (&example.product, example.response.as_str());
@@ -159,13 +169,13 @@ pub fn reject_prompt(
         let mut constraints = example.constraints.clone();
         let how = if rng.unit() < modify_share {
             let index = rng.below(constraints.len());
-            let Some(new) = modified(&constraints[index], product, response, rng) else {
+            let Some(new) = modified(&constraints[index], product, response, hooks, rng) else {
                 continue;
             };
             constraints[index] = new;
             Perturbation::Modified { index }
         } else {
-            let Some(new) = inserted(&constraints, kinds, product, response, rng) else {
+            let Some(new) = inserted(&constraints, kinds, product, response, hooks, rng) else {
                 continue;
             };
             let index = rng.below(constraints.len() + 1);

@@ -9,6 +9,7 @@ use super::constraint::{Constraint, Kind};
 use super::example::{Example, sample_example, signature};
 use super::preferential::{RejectedPrompt, RejectedResponse, reject_prompt, reject_response};
 use crate::error::{GapoError, Result};
+use crate::hooks::Hooks;
 use crate::model::init::fnv1a;
 use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
@@ -103,7 +104,13 @@ pub struct TaskData {
 }
 
 impl TaskData {
+    /// The generated task of `config`, with the built-in pieces.
     pub fn build(config: &TaskConfig) -> Result<Self> {
+        Self::build_with(config, &Hooks::default())
+    }
+
+    /// As [`TaskData::build`], with the classroom's word-limit builder when `hooks` has one.
+    pub fn build_with(config: &TaskConfig, hooks: &Hooks) -> Result<Self> {
         config.validate()?;
         let mut rng = SplitMix64::new(config.seed);
         let cfg = config.clone();
@@ -122,7 +129,8 @@ impl TaskData {
             let Some(example) = sample_example(k, &config.kinds, &mut rng, &train_side) else {
                 continue;
             };
-            let Some(rejected_prompt) = reject_prompt(&example, config.modify_share, &config.kinds, &mut rng) else {
+            let Some(rejected_prompt) = reject_prompt(&example, config.modify_share, &config.kinds, hooks, &mut rng)
+            else {
                 continue;
             };
             let Some(rejected_response) = reject_response(&example, &mut rng) else {

@@ -11,7 +11,7 @@ use gapo_core::config::ModelPreset;
 use gapo_core::generation::complete;
 use gapo_core::model::sampling::SamplingConfig;
 use gapo_core::rng::SplitMix64;
-use gapo_core::session::{RunConfig, Session};
+use gapo_core::session::{Inputs, RunConfig, Session};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -20,7 +20,7 @@ fn main() {
     let n: usize = args.get(3).map(|s| s.parse().unwrap()).unwrap_or(512);
     let mut c = RunConfig::named("quick").unwrap();
     c.algo = "sft".parse().unwrap();
-    let mut s = Session::new(c, Device::flex()).unwrap();
+    let mut s = Session::new(c, Inputs::default(), Device::flex()).unwrap();
     while !s.at_sft_end() {
         block_on(s.step()).unwrap();
     }

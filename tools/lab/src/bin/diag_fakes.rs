@@ -6,7 +6,7 @@ use burn::tensor::Device;
 use futures_lite::future::block_on;
 use gapo_core::generation::complete;
 use gapo_core::model::sampling::SamplingConfig;
-use gapo_core::session::{RunConfig, Session};
+use gapo_core::session::{Inputs, RunConfig, Session};
 use gapo_core::task::evaluate;
 
 fn main() {
@@ -14,7 +14,7 @@ fn main() {
     let mut c = RunConfig::named("quick").unwrap();
     c.algo = "sft".parse().unwrap();
     c.sft.steps = steps;
-    let mut s = Session::new(c, Device::flex()).unwrap();
+    let mut s = Session::new(c, Inputs::default(), Device::flex()).unwrap();
     while !s.at_sft_end() {
         block_on(s.step()).unwrap();
     }

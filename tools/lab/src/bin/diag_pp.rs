@@ -81,7 +81,7 @@ fn main() {
     let mut rng = SplitMix64::new(7);
     let mut held = Vec::new();
     for e in &task.eval {
-        if let Some(r) = reject_prompt(e, 0.5, &task.config.kinds, &mut rng) {
+        if let Some(r) = reject_prompt(e, 0.5, &task.config.kinds, &Default::default(), &mut rng) {
             held.push((e.prompt.clone(), e.response.clone(), 1.0));
             held.push((r.prompt, e.response.clone(), 0.0));
         }

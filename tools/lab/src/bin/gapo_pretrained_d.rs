@@ -8,11 +8,10 @@ mod hf_dir;
 
 use burn::tensor::Device;
 use futures_lite::future::block_on;
-use gapo_core::algo::discriminator::DiscTrainer;
 use gapo_core::hf::{self, EncoderSpec, HfEncoder, Weights};
 use gapo_core::model::Pooling;
 use gapo_core::players::HfDiscriminator;
-use gapo_core::session::{RunConfig, Session};
+use gapo_core::session::{Inputs, RunConfig, Session};
 use std::collections::BTreeMap;
 
 fn main() {
@@ -33,14 +32,15 @@ fn main() {
     overrides.extend(a.iter().skip(5).cloned());
     let config = RunConfig::named("quick").unwrap().with_overrides(&overrides).unwrap();
     let device = Device::flex();
-    let mut s = Session::new(config.clone(), device.clone()).unwrap();
     let src = hf_dir::read_folder(dir);
     let hf_config = hf::read_config(&src).unwrap();
     let td = device.clone().autodiff();
     let enc =
         HfEncoder::load(&EncoderSpec::from_config(&hf_config).unwrap(), &Weights::read(&src).unwrap(), &td).unwrap();
     let t = hf::tokenize::encoder_tokenizer(&src, &hf_config).unwrap();
-    s.disc = Some(DiscTrainer::new(config.disc.clone(), HfDiscriminator::new(enc, t, Pooling::Mean, &td)));
+    let mut s = Session::new(config.clone(), Inputs::default(), device.clone())
+        .and_then(|s| s.with_discriminator(HfDiscriminator::new(enc, t, Pooling::Mean, &td)))
+        .unwrap();
     let t0 = std::time::Instant::now();
     let mut per_stage: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
     loop {
