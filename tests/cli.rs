@@ -256,9 +256,13 @@ fn a_run_killed_mid_stage_and_resumed_ends_as_an_uninterrupted_one() {
     // Resuming a folder with no checkpoint, or a damaged one, says which file and why.
     let out = gapo(&["train", "--resume", whole.to_str().unwrap()]);
     assert!(!out.status.success() && text(&out).contains("resume.bin"), "{}", text(&out));
-    std::fs::write(killed.join("resume.bin"), b"GAPOSNAP2\n\x05").unwrap();
+    std::fs::write(killed.join("resume.bin"), b"GAPOSNAP3\n\x05").unwrap();
     let out = gapo(&["train", "--resume", killed.to_str().unwrap()]);
     assert!(!out.status.success() && text(&out).contains("resume.bin: is cut short"), "{}", text(&out));
+    // A snapshot of an older layout is named as such, not misread.
+    std::fs::write(killed.join("resume.bin"), b"GAPOSNAP2\n\x05").unwrap();
+    let out = gapo(&["train", "--resume", killed.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("written by an older gapo"), "{}", text(&out));
 }
 
 #[test]

@@ -1,10 +1,10 @@
 //! What the page's buttons do. Training steps gapo-core's `Session` one step at a time and yields to the
 //! browser between steps, so the page stays responsive and Stop answers after the current step.
 
-use crate::app::{Page, Run};
 use crate::browser::{
     adapter_limit, badge, download_bytes, pick_device, query_param, read_file, web_sys_input, yield_to_browser,
 };
+use crate::page::{Page, Run};
 use crate::samples::{sample_of, samples_of};
 use burn::tensor::Device;
 use gapo_core::device::BackendChoice;

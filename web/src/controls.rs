@@ -6,7 +6,11 @@ use gapo_core::session::RunConfig;
 use leptos::prelude::*;
 
 /// One labelled input or select per setting; a value the config refuses is named in `problems`.
-pub fn controls_view(config: RwSignal<RunConfig>, problems: RwSignal<Vec<String>>, hidden: &[String]) -> impl IntoView {
+pub fn controls_view(
+    config: RwSignal<RunConfig>,
+    problems: RwSignal<Vec<String>>,
+    hidden: &[String],
+) -> impl IntoView + use<> {
     CONTROLS
         .iter()
         .filter(|c| !hidden.iter().any(|h| h == c.key))
@@ -45,7 +49,7 @@ pub fn controls_view(config: RwSignal<RunConfig>, problems: RwSignal<Vec<String>
 }
 
 /// The lesson named in the URL, with a button that sets its settings.
-pub fn lesson_view(name: Option<&str>, config: RwSignal<RunConfig>) -> Option<impl IntoView> {
+pub fn lesson_view(name: Option<&str>, config: RwSignal<RunConfig>) -> Option<impl IntoView + use<>> {
     name.and_then(lessons::named).map(|l| {
         let steps = l.steps.iter().map(|s| view! { <li>{*s}</li> }).collect_view();
         let begin = move |_| config.set(parse_hash(l.start).config.unwrap_or_else(base_config));

@@ -16,6 +16,8 @@ mod lessons;
 #[cfg(target_family = "wasm")]
 mod metrics_view;
 #[cfg(target_family = "wasm")]
+mod page;
+#[cfg(target_family = "wasm")]
 mod plot;
 #[cfg(target_family = "wasm")]
 mod samples;

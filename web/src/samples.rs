@@ -42,7 +42,7 @@ pub fn sample_of(t: Tried) -> Sample {
 }
 
 /// Each constraint's verdict as a ✓/✗ mark, its reason on hover.
-pub fn verdict_cells(s: &Sample) -> impl IntoView {
+pub fn verdict_cells(s: &Sample) -> impl IntoView + use<> {
     s.verdicts
         .iter()
         .map(|(k, pass, why)| {

@@ -44,7 +44,7 @@ pub(crate) fn fresh_sft_optim() -> ModuleOptimizer {
 pub(crate) fn missing(what: &str, phase: &str) -> GapoError {
     GapoError::Config {
         field: "algo".into(),
-        message: format!("the {phase} phase needs {what}, which this session's method does not train"),
+        message: format!("the {phase} phase needs {what}, which the run's method does not train"),
     }
 }
 
