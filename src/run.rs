@@ -252,9 +252,15 @@ pub fn start(
 }
 
 /// `gapo train --resume DIR`: restores `DIR/resume.bin`, keeps the metrics logged before it and runs on
-/// to the end, as if never stopped. A run with imported models or on a data file gets them again from
+/// to the end, as if never stopped (with `hooks`: the exercise solutions it was started with). A run with imported models or on a data file gets them again from
 /// the paths its sources.json recorded.
-pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overrides: &[String]) -> Result<()> {
+pub fn resume(
+    dir: &Path,
+    choice: BackendChoice,
+    checkpoint_every: usize,
+    overrides: &[String],
+    hooks: Hooks,
+) -> Result<()> {
     let folder = RunFolder::new(dir);
     let bytes = folder.read(RESUME_FILE)?;
     let sources = folder.read_sources()?;
@@ -271,7 +277,7 @@ pub fn resume(dir: &Path, choice: BackendChoice, checkpoint_every: usize, overri
         }
         None => (None, None),
     };
-    let inputs = Inputs { task, models, hooks: Hooks::default() };
+    let inputs = Inputs { task, models, hooks };
     let name = folder.path(RESUME_FILE).display().to_string();
     let session = Session::restore(&bytes, &name, Restore::Resume, overrides, inputs, device)?;
     let steps = session.steps_done();

@@ -75,7 +75,8 @@ fn sft_pairs(rows: &[Row], separator: &str, source: &str) -> Result<Vec<(String,
 /// `gapo train`: resume a run folder, train on a data file, or (with neither) the built-in task as `gapo run`.
 pub fn run(args: TrainArgs, choice: BackendChoice, seed: Option<u64>) -> Result<()> {
     if let Some(dir) = &args.resume {
-        return crate::run::resume(dir, choice, args.run.checkpoint_every, &args.run.set);
+        let hooks = crate::run::exercise_solutions(args.run.use_exercise_solutions);
+        return crate::run::resume(dir, choice, args.run.checkpoint_every, &args.run.set, hooks);
     }
     // Every method but SFT on the preset's models trains on a task: the data file's rows when given (their
     // prompts must be ones the checkers read), else the built-in one.

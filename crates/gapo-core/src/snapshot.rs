@@ -252,7 +252,7 @@ impl Session {
             )));
         }
         // The schedule may grow (more stages) but must agree up to the place the snapshot was taken.
-        if s.schedule.get(header.at.phase) != header.phase.as_ref() && !same_place(&s, &header) {
+        if !same_place(&s, &header) {
             return Err(err(
                 "does not fit the overridden config: its schedule no longer has the phase the run was in".into()
             ));
@@ -302,7 +302,7 @@ fn same_place(s: &Session, header: &Header) -> bool {
 /// run of that method from the start; a stored D the branched method does not use is dropped.
 fn load_trainer(s: &Session, header: &Header, blobs: &mut Blobs, branching: bool) -> Result<Trainer> {
     let Trainer::Supervised { generator: template, disc: fresh_disc, .. } = &s.trainer else {
-        unreachable!("a new session is supervised");
+        return Err(blobs.err("cannot be loaded into a session that has already started".into()));
     };
     let mut disc = match fresh_disc {
         Some(fresh) if blobs.has("disc") => {

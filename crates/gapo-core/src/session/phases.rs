@@ -48,7 +48,7 @@ impl Session {
             }
             Phase::DiscWarmup { epochs } => {
                 let lr = c.disc.warmup_lr.unwrap_or(c.disc.lr);
-                self.disc_batch(lr, report).await?;
+                self.disc_batch(lr, true, report).await?;
                 self.count_batch(disc_batch, self.pref_rows.len(), epochs)
             }
             Phase::Probe { .. } => {
@@ -64,7 +64,7 @@ impl Session {
                 true
             }
             Phase::DiscTrain { epochs, .. } => {
-                self.disc_batch(c.disc.lr, report).await?;
+                self.disc_batch(c.disc.lr, false, report).await?;
                 self.count_batch(disc_batch, self.disc_rows.len(), epochs)
             }
             Phase::FinalEval => {
@@ -134,8 +134,7 @@ impl Session {
     }
 
     /// One BCE batch of D: of the warm-up's preferential pairs, or of the discriminator phase's rows.
-    async fn disc_batch(&mut self, lr: f64, report: &mut StepReport) -> Result<()> {
-        let warmup = matches!(self.current_phase(), Some(Phase::DiscWarmup { .. }));
+    async fn disc_batch(&mut self, lr: f64, warmup: bool, report: &mut StepReport) -> Result<()> {
         let rows = if warmup { &self.pref_rows } else { &self.disc_rows };
         let batch: Vec<&Labelled> = self.batch(self.config.disc.batch).iter().map(|&i| &rows[i]).collect();
         let disc = self.trainer.discriminator_mut(if warmup { "warm-up" } else { "discriminator" })?;
