@@ -11,7 +11,6 @@ mod generate_cmd;
 mod hf_cmd;
 mod run;
 mod run_folder;
-mod sft_train;
 mod sources;
 mod train_cmd;
 

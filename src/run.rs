@@ -135,6 +135,10 @@ impl RunArgs {
 }
 
 pub fn print_report(label: &str, r: &EvalReport) {
+    if r.prompts == 0 {
+        println!("{label}: no held-out prompts the checkers read (a text-only data file trains without them)");
+        return;
+    }
     println!(
         "{label}: prompt-level strict {:.3}, instruction-level strict {:.3} on {} held-out prompts",
         r.prompt_strict, r.instruction_strict, r.prompts
@@ -359,15 +363,24 @@ pub fn drive(
 ) -> Result<()> {
     let started = Instant::now();
     let config = session.config.clone();
-    println!(
-        "task: {} training examples (k = 1..{}), {} held-out prompts (unseen combinations, k up to {}); tokenizer {} entries; algo {:?}",
-        session.task.train.len(),
-        session.task.config.k_max - 1,
-        session.task.eval.len(),
-        session.task.config.k_max,
-        session.tokenizer.vocab_size(),
-        config.algo
-    );
+    if session.task.text_only {
+        println!(
+            "task: {} (prompt, response) pairs of a data file, learned as text; tokenizer {} entries; algo {:?}",
+            session.task.train.len(),
+            session.tokenizer.vocab_size(),
+            config.algo
+        );
+    } else {
+        println!(
+            "task: {} training examples (k = 1..{}), {} held-out prompts (unseen combinations, k up to {}); tokenizer {} entries; algo {:?}",
+            session.task.train.len(),
+            session.task.config.k_max - 1,
+            session.task.eval.len(),
+            session.task.config.k_max,
+            session.tokenizer.vocab_size(),
+            config.algo
+        );
+    }
     folder.save(METRICS_FILE, logged.as_bytes())?;
     let metrics_path = folder.path(METRICS_FILE);
     let mut metrics = std::fs::OpenOptions::new()
@@ -401,7 +414,9 @@ pub fn drive(
     bar.finish_and_clear();
     times.print();
     let (last, responses) = block_on(session.evaluate())?;
-    print_kinds_and_mistakes(&last, 3);
+    if last.prompts > 0 {
+        print_kinds_and_mistakes(&last, 3);
+    }
 
     folder.save("config.json", serde_json::to_string_pretty(&config)?.as_bytes())?;
     let generator_files = folder.write_models(&session, hf_config.as_ref())?;
@@ -414,6 +429,14 @@ pub fn drive(
     let _ = std::fs::remove_file(folder.path(RESUME_FILE));
 
     // Prompt- and instruction-level strict, held out (unseen combinations) and in distribution.
+    if last.prompts == 0 {
+        println!(
+            "\nfinished in {:.1}s (this process); files in {}/ (config.json, tokenizer.json, {generator_files}, metrics.jsonl, curves.svg)",
+            started.elapsed().as_secs_f64(),
+            folder.dir.display()
+        );
+        return Ok(());
+    }
     println!(
         "\n{:<10} {:>14} {:>18} {:>16} {:>16}",
         "model", "prompt-strict", "instruction-strict", "in-dist prompt", "in-dist instr."

@@ -51,6 +51,10 @@ pub struct DataArgs {
     pub path: PathBuf,
     pub format: Option<String>,
     pub separator: String,
+    /// SFT on the preset's generator: the rows' preferred (prompt, response) pairs as any text, all of
+    /// them trained on, none checked (`TaskData::text_only`).
+    #[serde(default)]
+    pub text_only: bool,
 }
 
 /// `OUT/sources.json`: the models and data a run needs besides its snapshot.
@@ -191,7 +195,8 @@ pub(crate) fn data_rows(rows: &[Row], separator: &str, source: &str) -> Result<V
     Ok(out)
 }
 
-/// A data file's rows as the run's task (`TaskData::from_rows`), with `config`'s seed and held-out count.
+/// A data file's rows as the run's task (`TaskData::from_rows`, or `TaskData::text_only` for SFT on any
+/// text), with `config`'s seed and held-out count.
 pub fn task_from_file(data: &DataArgs, config: &RunConfig) -> Result<TaskData> {
     let source = data.path.display().to_string();
     let format = data.format.as_deref().map(str::parse::<Format>).transpose()?;
@@ -199,6 +204,16 @@ pub fn task_from_file(data: &DataArgs, config: &RunConfig) -> Result<TaskData> {
     let file = read_jsonl(&bytes, &source, format)?;
     let rows = data_rows(&file.rows, &data.separator, &source)?;
     let task_config = TaskConfig { seed: config.seed, ..config.task.clone() };
+    if data.text_only {
+        let pairs: Vec<(String, String)> = rows.into_iter().map(|r| (r.prompt, r.response)).collect();
+        println!(
+            "{source}: {} rows of format {}, {} preferred (prompt, response) pairs",
+            file.rows.len(),
+            file.format,
+            pairs.len()
+        );
+        return Ok(TaskData::text_only(&pairs, &task_config, &source)?);
+    }
     let task = TaskData::from_rows(&rows, &task_config, &source)?;
     println!(
         "{source}: {} rows of format {}; {} train, {} held out for the checker",

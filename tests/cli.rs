@@ -135,6 +135,9 @@ fn data_export_check_and_train_on_every_format() {
         assert!(out.status.success(), "{}", text(&out));
         assert!(text(&out).contains("preferred (prompt, response) pairs"), "{}", text(&out));
         assert!(run_dir.join("generator.safetensors").is_file());
+        // The session's SFT phase wrote the steps, in the same metrics.jsonl as every other run.
+        let metrics = std::fs::read_to_string(run_dir.join("metrics.jsonl")).unwrap();
+        assert_eq!(metrics.lines().filter(|l| l.contains("\"phase\":\"sft\"")).count(), 2, "{metrics}");
         no_temporaries(&run_dir);
     }
     let out = gapo(&[

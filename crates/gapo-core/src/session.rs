@@ -143,6 +143,15 @@ impl Session {
                 return Err(trainer::imported_init_from_generator());
             }
         }
+        if task.as_ref().is_some_and(|t| t.text_only) && config.algo != Algo::Sft {
+            return Err(GapoError::Config {
+                field: "algo".into(),
+                message: format!(
+                    "{:?} needs prompts the checkers read (and their rejections); a text-only data file trains sft only",
+                    config.algo
+                ),
+            });
+        }
         let task_from_data = task.is_some();
         let task = match task {
             Some(task) => task,

@@ -217,3 +217,31 @@ fn continued_sft_makes_as_many_updates_as_the_ppo_methods() {
     assert_eq!(phases[sft_eval + 1..].iter().filter(|p| **p == "sft").count(), 16, "{phases:?}");
     assert_eq!(*phases.last().unwrap(), "eval");
 }
+
+#[test]
+fn a_text_only_task_trains_sft_and_refuses_every_other_method() {
+    use gapo_core::task::TaskData;
+    // Free text no checker reads: SFT learns it through the same session as the built-in task.
+    let pairs: Vec<(String, String)> =
+        (0..24).map(|i| (format!("Say hello to guest {i}."), format!("Hello, guest {i}! Welcome in."))).collect();
+    let mut config = tiny(Algo::Sft);
+    config.sft.steps = 30;
+    let task = TaskData::text_only(&pairs, &config.task, "hello.jsonl").unwrap();
+    let inputs = || Inputs { task: Some(task.clone()), ..Inputs::default() };
+    let mut s = Session::new(config.clone(), inputs(), Device::flex()).unwrap();
+    let mut losses = Vec::new();
+    while !s.is_done() {
+        let r = block_on(s.step()).unwrap();
+        losses.extend(r.metrics.get("loss/sft").copied());
+        if let Some(e) = &r.eval {
+            assert_eq!(e.prompts, 0, "nothing is held out of a text-only task");
+        }
+    }
+    assert_eq!(losses.len(), 30);
+    let (first, last) = (losses[..5].iter().sum::<f64>() / 5.0, losses[25..].iter().sum::<f64>() / 5.0);
+    assert!(last < 0.5 * first, "SFT learns the text: loss {first:.3} → {last:.3}");
+    for algo in [Algo::Gapo, Algo::Dpo, Algo::PpoOracle] {
+        let err = Session::new(RunConfig { algo, ..config.clone() }, inputs(), Device::flex()).err().unwrap();
+        assert!(err.to_string().contains("text-only"), "{algo:?}: {err}");
+    }
+}

@@ -7,6 +7,7 @@ use super::example::Example;
 use super::parse::parse_prompt;
 use super::preferential::{Perturbation, RejectedPrompt, RejectedResponse, reject_prompt, reject_response};
 use super::split::{TaskConfig, TaskData, TrainItem};
+use super::world::Product;
 use crate::error::{GapoError, Result};
 use crate::rng::SplitMix64;
 
@@ -101,7 +102,50 @@ impl TaskData {
             train.push(TrainItem { example, rejected_prompt, rejected_response });
         }
         let config = TaskConfig { n_train: train.len(), n_eval: eval.len(), n_eval_in: 0, ..config.clone() };
-        Ok(TaskData { config, train, eval, eval_in: Vec::new() })
+        Ok(TaskData { config, train, eval, eval_in: Vec::new(), text_only: false })
+    }
+
+    /// SFT's task on any text: every (prompt, response) pair trains and none is held out, since no
+    /// checker reads these prompts. The items have no constraints and no rejections (their rejected
+    /// prompt and response are the pair itself), so only SFT may train on it: `Session::new` refuses
+    /// every other method on a `text_only` task.
+    pub fn text_only(pairs: &[(String, String)], config: &TaskConfig, source: &str) -> Result<Self> {
+        if pairs.is_empty() {
+            return Err(GapoError::Data {
+                source_name: source.into(),
+                line: 0,
+                field: None,
+                message: "no (prompt, response) pairs to train on".into(),
+            });
+        }
+        let product = Product {
+            category: String::new(),
+            colour: String::new(),
+            material: String::new(),
+            size: String::new(),
+            price: 0,
+            feature: String::new(),
+        };
+        let train = pairs
+            .iter()
+            .map(|(prompt, response)| TrainItem {
+                example: Example {
+                    product: product.clone(),
+                    constraints: Vec::new(),
+                    style: 0,
+                    prompt: prompt.clone(),
+                    response: response.clone(),
+                },
+                rejected_prompt: RejectedPrompt {
+                    constraints: Vec::new(),
+                    prompt: prompt.clone(),
+                    how: Perturbation::Modified { index: 0 },
+                },
+                rejected_response: RejectedResponse { response: response.clone(), failed: 0 },
+            })
+            .collect::<Vec<_>>();
+        let config = TaskConfig { n_train: train.len(), n_eval: 0, n_eval_in: 0, ..config.clone() };
+        Ok(TaskData { config, train, eval: Vec::new(), eval_in: Vec::new(), text_only: true })
     }
 }
 

@@ -101,6 +101,9 @@ pub struct TaskData {
     /// built from data rows.
     #[serde(default)]
     pub eval_in: Vec<Example>,
+    /// Text the checkers do not read (`TaskData::text_only`): SFT trains on it, nothing else.
+    #[serde(default)]
+    pub text_only: bool,
 }
 
 impl TaskData {
@@ -178,6 +181,6 @@ impl TaskData {
                 message: format!("could draw only {} unseen in-distribution prompts", eval_in.len()),
             });
         }
-        Ok(Self { config: config.clone(), train, eval, eval_in })
+        Ok(Self { config: config.clone(), train, eval, eval_in, text_only: false })
     }
 }
