@@ -7,6 +7,7 @@
 //! of phases, each a number of steps. `Position` says where in it the session stands; `phases.rs` holds
 //! what one step of each phase does; `trainer.rs` what the method trains.
 
+mod disc_view;
 mod phases;
 mod trainer;
 
@@ -28,6 +29,7 @@ use crate::task::{EvalReport, TaskConfig, TaskData, evaluate};
 use crate::tokenizer::GapoTokenizer;
 use burn::module::Module;
 use burn::tensor::Device;
+pub use disc_view::{DiscView, ScoredResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 pub(crate) use trainer::{Reward, Trainer, fresh_sft_optim};
@@ -286,6 +288,19 @@ impl Session {
     /// How many steps the whole run takes, from its config (for progress bars).
     pub fn planned_steps(&self) -> usize {
         self.phase_steps().iter().sum()
+    }
+
+    /// Where the session stands: the index of the current phase in [`Session::schedule`] (its length when
+    /// the run is done) and the steps taken in that phase.
+    pub fn position(&self) -> (usize, usize) {
+        let batch = self.config.disc.batch.max(1);
+        let steps = match self.current_phase() {
+            Some(Phase::RewardModelWarmup { .. } | Phase::DiscWarmup { .. } | Phase::DiscTrain { .. }) => {
+                self.at.epoch * self.at.order.len().div_ceil(batch) + self.at.step / batch
+            }
+            _ => self.at.step,
+        };
+        (self.at.phase, steps)
     }
 
     /// Steps taken so far (the index of the next step).

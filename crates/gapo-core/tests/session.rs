@@ -19,7 +19,13 @@ fn run(config: RunConfig) -> Vec<StepReport> {
         s.schedule().iter().map(|p| (p.name().to_string(), p.stage())).collect();
     schedule.dedup();
     let mut reports = Vec::new();
+    let phase_steps = s.phase_steps();
     for _ in 0..10_000 {
+        // The place the page's diagram lights: a phase of the schedule, and a step inside it. (A
+        // discriminator phase's rows are counted exactly only once its fakes are sampled.)
+        let (phase, step) = s.position();
+        let estimate = matches!(s.schedule()[phase], gapo_core::session::Phase::DiscTrain { .. });
+        assert!(estimate || step < phase_steps[phase], "{algo:?}: step {step} of phase {phase}");
         let r = block_on(s.step()).unwrap();
         let done = r.done;
         reports.push(r);
@@ -244,4 +250,23 @@ fn a_text_only_task_trains_sft_and_refuses_every_other_method() {
         let err = Session::new(RunConfig { algo, ..config.clone() }, inputs(), Device::flex()).err().unwrap();
         assert!(err.to_string().contains("text-only"), "{algo:?}: {err}");
     }
+}
+
+#[test]
+fn the_discriminators_view_scores_a_held_out_response_under_both_prompts_and_a_fake() {
+    let mut s = Session::new(tiny(Algo::Gapo), Inputs::default(), Device::flex()).unwrap();
+    assert!(block_on(s.discriminator_view(0)).unwrap().is_some(), "D exists from the start");
+    while s.current_phase() != Some(&gapo_core::session::Phase::EvalSft) {
+        block_on(s.step()).unwrap();
+    }
+    let v = block_on(s.discriminator_view(1)).unwrap().expect("a view");
+    assert_ne!(v.accepted_prompt, v.rejected_prompt);
+    assert!(v.rejected_prompt.contains(&v.rule_after), "the changed rule is in the rejected prompt: {v:?}");
+    assert!(v.rule_before.is_empty() || v.accepted_prompt.contains(&v.rule_before), "{v:?}");
+    for x in [v.real.under_accepted, v.real.under_rejected, v.fake.under_accepted, v.fake.under_rejected] {
+        assert!(x > 0.0 && x < 1.0, "σ(D) is a probability: {v:?}");
+    }
+    assert_eq!(block_on(s.discriminator_view(1)).unwrap().unwrap(), v, "the same models give the same view");
+    let sft = Session::new(tiny(Algo::Sft), Inputs::default(), Device::flex()).unwrap();
+    assert!(block_on(sft.discriminator_view(0)).unwrap().is_none(), "no D, no view");
 }

@@ -120,11 +120,15 @@ pub fn rule_phrase(c: &Constraint, variant: usize) -> String {
     }
 }
 
+/// A rule as a prompt of `style` words it.
+pub fn rule_in_prompt(c: &Constraint, style: u64) -> String {
+    rule_phrase(c, (style / 7 + c.kind() as u64) as usize)
+}
+
 /// The prompt for `product` under `constraints`, worded by `style`.
 pub fn render_prompt(product: &Product, constraints: &[Constraint], style: u64) -> String {
     let task = TASK_LINES[(style % TASK_LINES.len() as u64) as usize];
-    let rules: Vec<String> =
-        constraints.iter().map(|c| rule_phrase(c, (style / 7 + c.kind() as u64) as usize)).collect();
+    let rules: Vec<String> = constraints.iter().map(|c| rule_in_prompt(c, style)).collect();
     format!("{task}\nProduct: {}.\nRules: {}", product.facts(), rules.join(" "))
 }
 
