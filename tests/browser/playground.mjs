@@ -2,7 +2,8 @@
 // Chromium, trains the tiny preset on the CPU path, and checks that the plots and the sample table update,
 // that Stop answers, that the try-it box answers, that a URL with settings restores them and that a bad URL
 // gives messages instead of a blank page, that the models download and load back (and a foreign file is
-// refused), and that Reset keeps the last run beside the next one.
+// refused), that Reset keeps the last run beside the next one, and that a whole run moves the loop diagram
+// through its phases, fills D's view, the SFT line and the per-kind bars, and fits a 1280×720 screen.
 //   node tests/browser/playground.mjs http://127.0.0.1:8765/ [screenshot.png]
 import { chromium } from 'playwright-core';
 
@@ -64,8 +65,6 @@ try {
   await page.click('#try-run');
   await until('a try-it answer', () => document.querySelectorAll('#try-result .pass, #try-result .fail').length > 0, 60000);
 
-  if (shot) await page.screenshot({ path: shot, fullPage: true });
-
   // 5. Download the models (the whole session) and load them back; a file that is not ours is refused.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
   const saved = await download.path();
@@ -81,7 +80,42 @@ try {
   await page.click('#reset');
   await until('the previous run overlaid', () => document.getElementById('plot-reward').innerText.includes('previous run'), 10000);
 
-  // 7. A malformed URL gives messages, not a blank page.
+  // 7. A whole run to its end: the loop diagram follows the phases, D's view shows its scores at every
+  // probe, the pass-rate plot has the SFT start as a line and the per-kind bars appear. The screenshot for
+  // docs/ and the README is taken at the end, on a 1280×720 screen, which needs no horizontal scrolling.
+  await page.click('#start');
+  const lit = new Set();
+  const phases = [];
+  const end = Date.now() + 400000;
+  while (Date.now() < end) {
+    const now = await page.evaluate(() => ({
+      run: document.getElementById('status').dataset.run,
+      phase: Number(document.getElementById('loop')?.dataset.phase ?? -1),
+      chip: document.querySelector('#loop .chip.lit')?.innerText.split(' ')[0] || '',
+    }));
+    if (now.chip) lit.add(now.chip);
+    if (phases[phases.length - 1] !== now.phase) phases.push(now.phase);
+    if (now.run === 'Done') break;
+    await page.waitForTimeout(100);
+  }
+  const boxes = await page.evaluate(() => document.querySelectorAll('#loop .chip').length);
+  if (phases[phases.length - 1] !== boxes) fail(`the diagram did not reach the end: phases ${phases}, ${boxes} boxes`);
+  if (phases.some((p, i) => i > 0 && p < phases[i - 1])) fail(`the diagram went backwards: ${phases}`);
+  for (const want of ['SFT', 'D warm-up', 'probe', 'G', 'D']) {
+    if (![...lit].some((c) => c.startsWith(want.split(' ')[0]))) fail(`the diagram never lit ${want}: ${[...lit]}`);
+  }
+  const scores = await page.evaluate(() => [...document.querySelectorAll('#disc-scores td.num')].map((td) => Number(td.innerText)));
+  if (scores.length < 3 * 5 || scores.some((x) => !Number.isFinite(x))) fail(`D's view shows no scores: ${scores}`);
+  if (!(await page.innerText('#disc-view')).includes('rejected prompt')) fail("D's view names no changed rule");
+  if (!(await page.innerText('#plot-eval')).includes('SFT start')) fail('no SFT start line on the pass-rate plot');
+  if (Number(await page.getAttribute('#kind-bars', 'data-kinds')) === 0) fail('no per-kind bars after the run');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (wide > 1280) fail(`the page scrolls sideways at 1280×720: ${wide} px wide`);
+  if (shot) await page.screenshot({ path: shot, fullPage: true });
+  await page.setViewportSize({ width: 1300, height: 1400 });
+
+  // 8. A malformed URL gives messages, not a blank page.
   await page.goto(base + '#algo=magic&seed=many&colour=red&backend=cpu');
   await page.reload();
   await until('the problems list', () => document.querySelectorAll('#problems li').length >= 3, 60000);

@@ -4,7 +4,7 @@
 use crate::browser::{
     adapter_limit, badge, download_bytes, pick_device, query_param, read_file, web_sys_input, yield_to_browser,
 };
-use crate::page::{Page, Run};
+use crate::page::{Page, Run, when};
 use crate::samples::{sample_of, samples_of};
 use burn::tensor::Device;
 use gapo_core::device::BackendChoice;
@@ -51,7 +51,10 @@ fn new_session(page: &Page, mut d: Device) -> Option<Device> {
         }
     }
     match Session::new(page.config.get_untracked(), Inputs::default(), d.clone()) {
-        Ok(s) => *page.session.borrow_mut() = Some(s),
+        Ok(s) => {
+            page.show_schedule(&s);
+            *page.session.borrow_mut() = Some(s)
+        }
         Err(e) => {
             page.status.set(format!("cannot start: {e}"));
             return None;
@@ -85,8 +88,16 @@ pub fn start(page: &Page) {
             match s.step().await {
                 Ok(r) => {
                     page.status.set(format!("step {} / {total}: {}", r.step + 1, r.phase));
+                    page.position.set(s.position());
                     let refresh = r.eval.is_some() || r.phase == "probe";
                     let done = r.done;
+                    if r.phase == "probe" || r.phase == "eval_sft" {
+                        match s.discriminator_view(0).await {
+                            Ok(Some(v)) => page.views.update(|views| views.push((when(&r), v))),
+                            Ok(None) => {}
+                            Err(e) => page.status.set(format!("D's view: {e}")),
+                        }
+                    }
                     page.reports.update(|v| v.push(r));
                     if refresh {
                         match samples_of(&s, &d).await {
@@ -188,6 +199,7 @@ pub fn load(page: &Page, ev: leptos::ev::Event) {
             Ok(s) => {
                 page.run.set(Run::Paused);
                 page.config.set(s.config.clone());
+                page.show_schedule(&s);
                 page.status.set(format!(
                     "loaded {name} at step {}: Start goes on from there (optimizer states start fresh)",
                     s.steps_done()

@@ -3,10 +3,13 @@
 //! do; `controls.rs`, `plot.rs` and `samples.rs` draw its parts.
 
 use crate::actions;
+use crate::bars::KindBars;
 use crate::browser::{download, hash, set_hash};
 use crate::controls::{controls_view, lesson_view};
+use crate::diagram::LoopDiagram;
+use crate::disc_panel::DiscPanel;
 use crate::lessons;
-use crate::metrics_view::{csv, series};
+use crate::metrics_view::{csv, kind_bars, plots};
 use crate::page::{Page, Run};
 use crate::plot::Plot;
 use crate::samples::verdict_cells;
@@ -37,7 +40,22 @@ pub fn App() -> impl IntoView {
         let page = page.clone();
         move |ev| actions::load(&page, ev)
     };
-    let Page { backend, gpu_check, problems, status, run, reports, previous, samples, tried, try_text, .. } = page;
+    let Page {
+        backend,
+        gpu_check,
+        problems,
+        status,
+        run,
+        reports,
+        previous,
+        samples,
+        tried,
+        try_text,
+        boxes,
+        position,
+        views,
+        ..
+    } = page;
     view! {
         <main>
             <h1>"gapo playground"</h1>
@@ -63,17 +81,25 @@ pub fn App() -> impl IntoView {
                 <label>" load: "<input id="load" type="file" on:change=load /></label>
                 <span id="status" data-run=move || format!("{:?}", run.get())>{move || status.get()}</span>
             </p>
+            {move || view! { <LoopDiagram boxes=boxes.get() current=position.get() /> }}
+            <p class="key"><span class="swatch g"></span>" generator phase  "<span class="swatch d"></span>" discriminator phase (shaded in the plots)"</p>
             <section id="plots">
                 {move || {
-                    let [a, b, c, d] = series(&reports.get(), &previous.get());
+                    let [a, b, c, d] = plots(&reports.get(), &previous.get());
                     view! {
-                        <Plot id="plot-reward" title="reward" series=a />
-                        <Plot id="plot-kl" title="KL" series=b />
-                        <Plot id="plot-disc" title="discriminator" series=c />
-                        <Plot id="plot-eval" title="held-out pass rate" series=d />
+                        <Plot id="plot-reward" title="reward" unit="score" data=a
+                            note="D's score of the generator's rollouts: it rises in each generator phase." />
+                        <Plot id="plot-kl" title="KL" unit="nats" data=b
+                            note="how far the generator moved from its SFT start; the penalty keeps it small." />
+                        <Plot id="plot-disc" title="discriminator" unit="σ(D), accuracy" data=c
+                            note="fakes rise in G phases and fall in D phases; pair accuracy above 0.5 means D reads the rules." />
+                        <Plot id="plot-eval" title="held-out pass rate" unit="share passed" data=d
+                            note="the exact checkers on unseen prompts; above the SFT line is a real gain." />
+                        <KindBars bars=kind_bars(&reports.get()) />
                     }
                 }}
             </section>
+            {move || view! { <DiscPanel views=views.get() /> }}
             <h2>"Samples (held-out prompts, greedy)"</h2>
             <table id="samples">
                 <tr><th>"prompt"</th><th>"response and constraints"</th><th>"D"</th></tr>
@@ -86,7 +112,7 @@ pub fn App() -> impl IntoView {
                 }).collect_view()}
             </table>
             <h2>"Try it"</h2>
-            <textarea id="try-text" rows="4" cols="90" prop:value=move || try_text.get()
+            <textarea id="try-text" aria-label="a prompt to try" rows="4" cols="90" prop:value=move || try_text.get()
                 on:input=move |ev| try_text.set(event_target_value(&ev))></textarea>
             <p>
                 <button id="try-pick" on:click=on(actions::pick_heldout)>"Pick a held-out prompt"</button>

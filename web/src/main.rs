@@ -6,9 +6,15 @@ mod actions;
 #[cfg(target_family = "wasm")]
 mod app;
 #[cfg(target_family = "wasm")]
+mod bars;
+#[cfg(target_family = "wasm")]
 mod browser;
 #[cfg(target_family = "wasm")]
 mod controls;
+#[cfg(target_family = "wasm")]
+mod diagram;
+#[cfg(target_family = "wasm")]
+mod disc_panel;
 #[cfg(target_family = "wasm")]
 mod gpu_check;
 #[cfg_attr(not(target_family = "wasm"), allow(dead_code))]

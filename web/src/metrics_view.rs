@@ -1,40 +1,84 @@
-//! The step reports as the plots' series and as a CSV file.
+//! The step reports as the plots' data, as before/after bars per constraint kind, and as a CSV file.
 
-use crate::plot::Series;
+use crate::plot::{BLUE, GREEN, GREY, ORANGE, PURPLE, PlotData, RefLine, SKY, Series, Span, VERMILION};
 use gapo_core::session::StepReport;
 
-/// The metric series the plots draw, by plot: this run's, and the previous run's in grey beside them (two
-/// runs overlaid, e.g. GAPO then PPO).
-pub fn series(reports: &[StepReport], previous: &[StepReport]) -> [Vec<Series>; 4] {
-    let [mut a, mut b, mut c, mut d] = series_of(reports, false);
+/// The four plots' data: this run's series and the previous run's in grey beside them (two runs overlaid,
+/// e.g. GAPO then PPO), on one step range, with the generator and discriminator phases shaded and the SFT
+/// start as a reference line on the pass-rate plot.
+pub fn plots(reports: &[StepReport], previous: &[StepReport]) -> [PlotData; 4] {
+    let last = reports.iter().chain(previous).map(|r| r.step as f64).fold(0.0, f64::max);
+    let spans = phase_spans(reports);
+    let [a, b, c, d] = series_of(reports, false);
     let [pa, pb, pc, pd] = series_of(previous, true);
     let shown = |v: Vec<Series>| v.into_iter().filter(|s| !s.points.is_empty());
-    a.extend(shown(pa));
-    b.extend(shown(pb));
-    c.extend(shown(pc));
-    d.extend(shown(pd));
-    [a, b, c, d]
+    let plot = |mut series: Vec<Series>, previous: Vec<Series>| {
+        series.extend(shown(previous));
+        PlotData { series, steps: (0.0, last), spans: spans.clone(), refs: Vec::new() }
+    };
+    let mut eval = plot(d, pd);
+    if let Some(sft) = reports.iter().find(|r| r.phase == "eval_sft") {
+        if let Some(&v) = sft.metrics.get("eval/prompt_strict") {
+            eval.refs.push(RefLine { label: format!("SFT start {v:.3}"), value: v, colour: GREY });
+        }
+    }
+    [plot(a, pa), plot(b, pb), plot(c, pc), eval]
+}
+
+/// The generator phases (sky) and discriminator phases (orange) of the run, as step ranges.
+fn phase_spans(reports: &[StepReport]) -> Vec<Span> {
+    let mut spans: Vec<(String, Option<usize>, Span)> = Vec::new();
+    for r in reports {
+        let colour = match r.phase.as_str() {
+            "generator" => SKY,
+            "discriminator" => ORANGE,
+            _ => continue,
+        };
+        let x = r.step as f64;
+        match spans.last_mut() {
+            Some((phase, stage, span)) if *phase == r.phase && *stage == r.stage && x - span.to <= 1.0 => span.to = x,
+            _ => spans.push((r.phase.clone(), r.stage, Span { from: x, to: x, colour })),
+        }
+    }
+    spans.into_iter().map(|(_, _, s)| s).collect()
 }
 
 fn series_of(reports: &[StepReport], previous: bool) -> [Vec<Series>; 4] {
     let pick = |key: &'static str, label: &'static str, colour: &'static str| Series {
         label: if previous { "previous run" } else { label },
-        colour: if previous { "#bbbbbb" } else { colour },
+        colour: if previous { GREY } else { colour },
         points: reports.iter().filter_map(|r| r.metrics.get(key).map(|v| (r.step as f64, *v))).collect(),
     };
     [
-        vec![pick("objective/scores", "reward (D's score of samples)", "#1f77b4")],
-        vec![pick("objective/kl", "KL to the SFT model", "#d62728")],
+        vec![pick("objective/scores", "reward: D's score of the rollouts", BLUE)],
+        vec![pick("objective/kl", "KL to the SFT model", VERMILION)],
         vec![
-            pick("disc/real_score", "D: real", "#2ca02c"),
-            pick("disc/fake_score", "D: fake", "#ff7f0e"),
-            pick("disc/accuracy", "D: held-out pair accuracy", "#9467bd"),
+            pick("disc/real_score", "σ(D) of references (real)", GREEN),
+            pick("disc/fake_score", "σ(D) of fresh samples (fake)", ORANGE),
+            pick("disc/accuracy", "held-out pair accuracy", PURPLE),
         ],
         vec![
-            pick("eval/prompt_strict", "held-out prompt-level pass rate", "#17becf"),
-            pick("eval/instruction_strict", "instruction-level", "#7f7f7f"),
+            pick("eval/prompt_strict", "held-out prompt-level pass rate", BLUE),
+            pick("eval/instruction_strict", "instruction-level", VERMILION),
         ],
     ]
+}
+
+/// Each constraint kind's held-out instruction-level pass rate at the SFT start and at the end, once
+/// both evaluations exist: (kind, before, after).
+pub fn kind_bars(reports: &[StepReport]) -> Vec<(String, f64, f64)> {
+    let eval = |phase: &str| reports.iter().find(|r| r.phase == phase).and_then(|r| r.eval.clone());
+    let (Some(before), Some(after)) = (eval("eval_sft"), eval("eval")) else {
+        return Vec::new();
+    };
+    before
+        .per_kind
+        .iter()
+        .map(|(kind, b)| {
+            let a = after.per_kind.get(kind).map_or(f64::NAN, |s| s.instruction_strict());
+            (kind.clone(), b.instruction_strict(), a)
+        })
+        .collect()
 }
 
 pub fn csv(reports: &[StepReport]) -> String {

@@ -1,8 +1,9 @@
 //! The page's state: the signals its view reads and the device and session its actions share.
 
+use crate::diagram::{PhaseBox, boxes};
 use crate::samples::Sample;
 use burn::tensor::Device;
-use gapo_core::session::{RunConfig, Session, StepReport};
+use gapo_core::session::{DiscView, ProbePoint, RunConfig, Session, StepReport};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,6 +34,11 @@ pub struct Page {
     pub samples: RwSignal<Vec<Sample>>,
     pub tried: RwSignal<Vec<Sample>>,
     pub try_text: RwSignal<String>,
+    /// The loop diagram: the session's schedule, and where it stands (phase index, steps done in it).
+    pub boxes: RwSignal<Vec<PhaseBox>>,
+    pub position: RwSignal<(usize, usize)>,
+    /// D's view at each probe: (when, view).
+    pub views: RwSignal<Vec<(String, DiscView)>>,
     pub device: Rc<RefCell<Option<Device>>>,
     pub session: Rc<RefCell<Option<Session>>>,
 }
@@ -52,6 +58,9 @@ impl Page {
             samples: RwSignal::new(Vec::new()),
             tried: RwSignal::new(Vec::new()),
             try_text: RwSignal::new(String::new()),
+            boxes: RwSignal::new(Vec::new()),
+            position: RwSignal::new((0, 0)),
+            views: RwSignal::new(Vec::new()),
             device: Rc::new(RefCell::new(None)),
             session: Rc::new(RefCell::new(None)),
         }
@@ -65,5 +74,27 @@ impl Page {
         }
         self.reports.set(Vec::new());
         self.samples.set(Vec::new());
+        self.views.set(Vec::new());
+    }
+
+    /// The diagram's boxes and place for `session`.
+    pub fn show_schedule(&self, session: &Session) {
+        self.boxes.set(boxes(session.schedule(), &session.phase_steps()));
+        self.position.set(session.position());
+    }
+}
+
+/// When a view of D was taken, in words: "stage 2, after G".
+pub fn when(report: &StepReport) -> String {
+    match (report.stage, report.probe) {
+        (Some(stage), Some(point)) => {
+            let point = match point {
+                ProbePoint::StageStart => "start",
+                ProbePoint::AfterGenerator => "after G",
+                ProbePoint::AfterDiscriminator => "after D",
+            };
+            format!("stage {}, {point}", stage + 1)
+        }
+        _ => "before the warm-up".to_string(),
     }
 }
