@@ -60,7 +60,11 @@ fn describe(p: &Phase) -> (&'static str, &'static str) {
 #[component]
 pub fn LoopDiagram(boxes: Vec<PhaseBox>, current: (usize, usize)) -> impl IntoView {
     let (at, done) = current;
-    let explain = boxes.get(at).map_or("Start a run to see the loop go round.", |b| b.explain);
+    let explain = match boxes.get(at) {
+        Some(b) => b.explain,
+        None if boxes.is_empty() => "Start a run to see the loop go round.",
+        None => "Done. Did the held-out pass rate end above the SFT start's line, and in which kinds?",
+    };
     let mut items = Vec::new();
     let mut i = 0;
     while i < boxes.len() {

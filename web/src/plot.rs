@@ -52,8 +52,10 @@ const BOTTOM: f64 = 28.0;
 const TOP: f64 = 8.0;
 const RIGHT: f64 = 8.0;
 
-fn tick(v: f64) -> String {
-    if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+/// `v` with enough decimals to tell the ends of an axis spanning `span` apart.
+fn tick(v: f64, span: f64) -> String {
+    let decimals = (2.0 - span.abs().max(1e-9).log10().floor()).clamp(0.0, 5.0) as usize;
+    format!("{v:.decimals$}")
 }
 
 /// `note`: one line on what should happen in this plot, and why. `unit`: the y axis's.
@@ -132,11 +134,11 @@ pub fn Plot(
                 {spans}
                 <line x1=LEFT.to_string() x2=LEFT.to_string() y1=TOP.to_string() y2=base.to_string() stroke="#555" />
                 <line x1=LEFT.to_string() x2=right.to_string() y1=base.to_string() y2=base.to_string() stroke="#555" />
-                <text x=(LEFT - 4.0).to_string() y=(TOP + 8.0).to_string() font-size="10" text-anchor="end">{tick(y1)}</text>
-                <text x=(LEFT - 4.0).to_string() y=base.to_string() font-size="10" text-anchor="end">{tick(y0)}</text>
+                <text x=(LEFT - 4.0).to_string() y=(TOP + 8.0).to_string() font-size="10" text-anchor="end">{tick(y1, y1 - y0)}</text>
+                <text x=(LEFT - 4.0).to_string() y=base.to_string() font-size="10" text-anchor="end">{tick(y0, y1 - y0)}</text>
                 <text x="10" y=(H / 2.0).to_string() font-size="10" transform=format!("rotate(-90 10 {})", H / 2.0) text-anchor="middle">{unit}</text>
-                <text x=LEFT.to_string() y=(base + 12.0).to_string() font-size="10">{tick(x0)}</text>
-                <text x=right.to_string() y=(base + 12.0).to_string() font-size="10" text-anchor="end">{tick(x1)}</text>
+                <text x=LEFT.to_string() y=(base + 12.0).to_string() font-size="10">{tick(x0, x1 - x0)}</text>
+                <text x=right.to_string() y=(base + 12.0).to_string() font-size="10" text-anchor="end">{tick(x1, x1 - x0)}</text>
                 <text x=((LEFT + right) / 2.0).to_string() y=(H - 4.0).to_string() font-size="10" text-anchor="middle">"step"</text>
                 {refs}
                 {lines}
