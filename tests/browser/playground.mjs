@@ -2,7 +2,7 @@
 // Chromium, trains the tiny preset on the CPU path, and checks that the plots and the sample table update,
 // that Stop answers, that the try-it box answers, that a URL with settings restores them and that a bad URL
 // gives messages instead of a blank page, that the models download and load back (and a foreign file is
-// refused), that Reset keeps the last run beside the next one, and that a whole run moves the loop diagram
+// refused), that Reset keeps the last run beside the next one, and that the whole default run moves the loop diagram
 // through its phases, fills D's view, the SFT line and the per-kind bars, and fits a 1280×720 screen.
 //   node tests/browser/playground.mjs http://127.0.0.1:8765/ [screenshot.png]
 import { chromium } from 'playwright-core';
@@ -80,9 +80,17 @@ try {
   await page.click('#reset');
   await until('the previous run overlaid', () => document.getElementById('plot-reward').innerText.includes('previous run'), 10000);
 
-  // 7. A whole run to its end: the loop diagram follows the phases, D's view shows its scores at every
-  // probe, the pass-rate plot has the SFT start as a line and the per-kind bars appear. The screenshot for
-  // docs/ and the README is taken at the end, on a 1280×720 screen, which needs no horizontal scrolling.
+  // 7. The whole default run (every setting at its default, on the CPU path) to its end: the loop diagram
+  // follows the phases, D's view shows its scores at every probe, the pass-rate plot has the SFT start as
+  // a line and the per-kind bars appear. The screenshot for docs/ and the README is taken at the end, on a
+  // 1280×720 screen, which needs no horizontal scrolling.
+  await page.goto(base + '#backend=cpu');
+  await page.reload();
+  await until('the page on its defaults', () => document.getElementById('backend')?.innerText.includes('backend: cpu'));
+  const defaults = await page.evaluate(() => location.hash);
+  if (defaults.replace('#', '').split('&').some((kv) => kv && kv !== 'backend=cpu')) {
+    fail(`the default run's URL carries settings: ${defaults}`);
+  }
   await page.click('#start');
   const lit = new Set();
   const phases = [];
@@ -99,6 +107,8 @@ try {
     await page.waitForTimeout(100);
   }
   const boxes = await page.evaluate(() => document.querySelectorAll('#loop .chip').length);
+  const stages = await page.evaluate(() => document.querySelectorAll('#loop .stage').length);
+  if (stages < 2) fail(`the default run's diagram shows ${stages} stages`);
   if (phases[phases.length - 1] !== boxes) fail(`the diagram did not reach the end: phases ${phases}, ${boxes} boxes`);
   if (phases.some((p, i) => i > 0 && p < phases[i - 1])) fail(`the diagram went backwards: ${phases}`);
   for (const want of ['SFT', 'D warm-up', 'probe', 'G', 'D']) {
