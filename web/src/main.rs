@@ -30,8 +30,18 @@ mod samples;
 #[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
 mod settings;
 
+// wasm-ld links a binary "command-style": unless the module calls the static constructors itself, it wraps
+// every export (each call from JS: events, promise callbacks, wasm-bindgen's glue) in a call to them, which
+// re-ran the `inventory` registrations at every step's yield. Calling them once here, first, stops that.
+#[cfg(target_family = "wasm")]
+unsafe extern "C" {
+    fn __wasm_call_ctors();
+}
+
 #[cfg(target_family = "wasm")]
 fn main() {
+    // SAFETY: the linker's constructor function, called once before anything reads what it registers.
+    unsafe { __wasm_call_ctors() };
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
 }
