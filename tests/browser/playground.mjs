@@ -119,6 +119,9 @@ try {
   if (!(await page.innerText('#disc-view')).includes('rejected prompt')) fail("D's view names no changed rule");
   if (!(await page.innerText('#plot-eval')).includes('SFT start')) fail('no SFT start line on the pass-rate plot');
   if (Number(await page.getAttribute('#kind-bars', 'data-kinds')) === 0) fail('no per-kind bars after the run');
+  // The plots start at their first point, after SFT, so the stages fill their width.
+  const from = Number(await page.getAttribute('#plot-reward', 'data-from'));
+  if (!(from > 0)) fail(`the plots start at step ${from}, in SFT, where they have no points`);
   await page.setViewportSize({ width: 1280, height: 720 });
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   if (wide > 1280) fail(`the page scrolls sideways at 1280×720: ${wide} px wide`);

@@ -7,14 +7,14 @@ use gapo_core::session::StepReport;
 /// e.g. GAPO then PPO), on one step range, with the generator and discriminator phases shaded and the SFT
 /// start as a reference line on the pass-rate plot.
 pub fn plots(reports: &[StepReport], previous: &[StepReport]) -> [PlotData; 4] {
-    let last = reports.iter().chain(previous).map(|r| r.step as f64).fold(0.0, f64::max);
     let spans = phase_spans(reports);
     let [a, b, c, d] = series_of(reports, false);
     let [pa, pb, pc, pd] = series_of(previous, true);
+    let steps = step_range(reports, previous, [&a, &b, &c, &d, &pa, &pb, &pc, &pd]);
     let shown = |v: Vec<Series>| v.into_iter().filter(|s| !s.points.is_empty());
     let plot = |mut series: Vec<Series>, previous: Vec<Series>| {
         series.extend(shown(previous));
-        PlotData { series, steps: (0.0, last), spans: spans.clone(), refs: Vec::new() }
+        PlotData { series, steps, spans: spans.clone(), refs: Vec::new() }
     };
     let mut eval = plot(d, pd);
     if let Some(sft) = reports.iter().find(|r| r.phase == "eval_sft") {
@@ -23,6 +23,15 @@ pub fn plots(reports: &[StepReport], previous: &[StepReport]) -> [PlotData; 4] {
         }
     }
     [plot(a, pa), plot(b, pb), plot(c, pc), eval]
+}
+
+/// The steps the plots span: from the first plotted point (none of the plots has a point during SFT, so
+/// the default run's 200 SFT steps would otherwise squeeze the stages into a third of the width) to the
+/// last step; from 0 until a step follows the first point.
+fn step_range(reports: &[StepReport], previous: &[StepReport], series: [&Vec<Series>; 8]) -> (f64, f64) {
+    let last = reports.iter().chain(previous).map(|r| r.step as f64).fold(0.0, f64::max);
+    let first = series.iter().flat_map(|v| v.iter()).flat_map(|s| &s.points).map(|p| p.0).fold(f64::INFINITY, f64::min);
+    if first < last { (first, last) } else { (0.0, last) }
 }
 
 /// The generator phases (sky) and discriminator phases (orange) of the run, as step ranges.

@@ -128,7 +128,7 @@ pub fn Plot(
         .collect_view();
     let (base, right) = (H - BOTTOM, W - RIGHT);
     view! {
-        <figure class="plot" id=id data-points=count.to_string()>
+        <figure class="plot" id=id data-points=count.to_string() data-from=x0.to_string()>
             <figcaption><b>{title}</b>" — "{note}</figcaption>
             <svg width=W.to_string() height=H.to_string() role="img" aria-label=title>
                 {spans}
@@ -137,8 +137,8 @@ pub fn Plot(
                 <text x=(LEFT - 4.0).to_string() y=(TOP + 8.0).to_string() font-size="10" text-anchor="end">{tick(y1, y1 - y0)}</text>
                 <text x=(LEFT - 4.0).to_string() y=base.to_string() font-size="10" text-anchor="end">{tick(y0, y1 - y0)}</text>
                 <text x="10" y=(H / 2.0).to_string() font-size="10" transform=format!("rotate(-90 10 {})", H / 2.0) text-anchor="middle">{unit}</text>
-                <text x=LEFT.to_string() y=(base + 12.0).to_string() font-size="10">{tick(x0, x1 - x0)}</text>
-                <text x=right.to_string() y=(base + 12.0).to_string() font-size="10" text-anchor="end">{tick(x1, x1 - x0)}</text>
+                <text x=LEFT.to_string() y=(base + 12.0).to_string() font-size="10">{format!("{x0:.0}")}</text>
+                <text x=right.to_string() y=(base + 12.0).to_string() font-size="10" text-anchor="end">{format!("{x1:.0}")}</text>
                 <text x=((LEFT + right) / 2.0).to_string() y=(H - 4.0).to_string() font-size="10" text-anchor="middle">"step"</text>
                 {refs}
                 {lines}
