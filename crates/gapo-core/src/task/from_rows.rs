@@ -118,14 +118,7 @@ impl TaskData {
                 message: "no (prompt, response) pairs to train on".into(),
             });
         }
-        let product = Product {
-            category: String::new(),
-            colour: String::new(),
-            material: String::new(),
-            size: String::new(),
-            price: 0,
-            feature: String::new(),
-        };
+        let product = Product::default();
         let train = pairs
             .iter()
             .map(|(prompt, response)| TrainItem {

@@ -26,14 +26,7 @@ pub fn parse_prompt(prompt: &str) -> Result<(Product, Vec<Constraint>)> {
 }
 
 fn parse_product(facts: &str) -> Result<Product> {
-    let mut p = Product {
-        category: String::new(),
-        colour: String::new(),
-        material: String::new(),
-        size: String::new(),
-        price: 0,
-        feature: String::new(),
-    };
+    let mut p = Product::default();
     let mut seen = Vec::new();
     for part in facts.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         let (name, value) =
