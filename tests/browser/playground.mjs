@@ -119,7 +119,10 @@ try {
   if (!(await page.innerText('#disc-view')).includes('rejected prompt')) fail("D's view names no changed rule");
   if (!(await page.innerText('#plot-eval')).includes('SFT start')) fail('no SFT start line on the pass-rate plot');
   if (Number(await page.getAttribute('#kind-bars', 'data-kinds')) === 0) fail('no per-kind bars after the run');
-  // The plots start at their first point, after SFT, so the stages fill their width.
+  // SFT has its own plot, one point per SFT step logged.
+  const sftPoints = Number(await page.getAttribute('#plot-sft', 'data-points'));
+  if (sftPoints < 100) fail(`the SFT plot has ${sftPoints} points after 200 SFT steps`);
+  // The other plots start at their first point, after SFT, so the stages fill their width.
   const from = Number(await page.getAttribute('#plot-reward', 'data-from'));
   if (!(from > 0)) fail(`the plots start at step ${from}, in SFT, where they have no points`);
   await page.setViewportSize({ width: 1280, height: 720 });

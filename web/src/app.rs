@@ -9,7 +9,7 @@ use crate::controls::{controls_view, lesson_view};
 use crate::diagram::LoopDiagram;
 use crate::disc_panel::DiscPanel;
 use crate::lessons;
-use crate::metrics_view::{csv, kind_bars, plots};
+use crate::metrics_view::{csv, kind_bars, plots, sft_plot};
 use crate::page::{Page, Run};
 use crate::plot::Plot;
 use crate::samples::verdict_cells;
@@ -86,7 +86,10 @@ pub fn App() -> impl IntoView {
             <section id="plots">
                 {move || {
                     let [a, b, c, d] = plots(&reports.get(), &previous.get());
+                    let sft = sft_plot(&reports.get(), &previous.get());
                     view! {
+                        <Plot id="plot-sft" title="SFT" unit="loss (nats/token)" data=sft
+                            note="the generator learns to copy the references; the loss falls, then flattens." />
                         <Plot id="plot-reward" title="reward" unit="score" data=a
                             note="D's score of the generator's rollouts: it rises in each generator phase." />
                         <Plot id="plot-kl" title="KL" unit="nats" data=b

@@ -25,6 +25,20 @@ pub fn plots(reports: &[StepReport], previous: &[StepReport]) -> [PlotData; 4] {
     [plot(a, pa), plot(b, pb), plot(c, pc), eval]
 }
 
+/// The SFT loss (the generator's cross-entropy on the references, per token) over the SFT steps: the first
+/// phase of every run, before any of the other plots has a point.
+pub fn sft_plot(reports: &[StepReport], previous: &[StepReport]) -> PlotData {
+    let loss = |reports: &[StepReport], label, colour| Series {
+        label,
+        colour,
+        points: reports.iter().filter_map(|r| r.metrics.get("loss/sft").map(|v| (r.step as f64, *v))).collect(),
+    };
+    let mut series = vec![loss(reports, "SFT loss", BLUE)];
+    series.extend(Some(loss(previous, "previous run", GREY)).filter(|s| !s.points.is_empty()));
+    let last = series.iter().flat_map(|s| &s.points).map(|p| p.0).fold(0.0, f64::max);
+    PlotData { series, steps: (0.0, last), spans: Vec::new(), refs: Vec::new() }
+}
+
 /// The steps the plots span: from the first plotted point (none of the plots has a point during SFT, so
 /// the default run's 200 SFT steps would otherwise squeeze the stages into a third of the width) to the
 /// last step; from 0 until a step follows the first point.
