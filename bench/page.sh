@@ -3,6 +3,7 @@
 # wasm-release, as trunk ships it), prints the wasm's size raw and gzipped, serves it and times the
 # default run on the CPU path in headless Chromium (tests/browser/bench.mjs: each phase's steps per second
 # and the time to the end). Needs what .ci/browser installs (wasm-bindgen-cli, chromium, playwright-core).
+# With GAPO_PAGE_PROFILE=1 it profiles SFT steps instead (tests/browser/profile.mjs; names need dev).
 #
 #   bash bench/page.sh [dev|wasm-release] [label]
 set -euo pipefail
@@ -24,10 +25,14 @@ raw=$(stat -c %s "$page/gapo-web_bg.wasm")
 gz=$(gzip -9 -c "$page/gapo-web_bg.wasm" | wc -c)
 echo "wasm: $raw bytes, $gz gzipped"
 
-cp tests/browser/bench.mjs "$node_dir/"
+cp tests/browser/bench.mjs tests/browser/profile.mjs "$node_dir/"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$page" >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 sleep 1
-node "$node_dir/bench.mjs" "http://127.0.0.1:$port/" "$label $(git rev-parse --short HEAD) wasm ${gz}B gz"
+if [ "${GAPO_PAGE_PROFILE:-}" = 1 ]; then
+  node "$node_dir/profile.mjs" "http://127.0.0.1:$port/"
+else
+  node "$node_dir/bench.mjs" "http://127.0.0.1:$port/" "$label $(git rev-parse --short HEAD) wasm ${gz}B gz"
+fi
