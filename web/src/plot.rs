@@ -109,9 +109,10 @@ pub fn Plot(
         .iter()
         .map(|s| {
             let d: Vec<String> = s.points.iter().map(|&(x, y)| format!("{:.1},{:.1}", sx(x), sy(y))).collect();
-            // Dots too, so a series of one point (an evaluation, a probe) shows.
-            let dots = s
-                .points
+            // Dots too, so a series of one point (an evaluation, a probe) shows; not on a long series (the
+            // SFT loss, a point a step), where they would only add hundreds of elements to redraw each step.
+            let dotted = if s.points.len() <= 60 { &s.points[..] } else { &[] };
+            let dots = dotted
                 .iter()
                 .map(|&(x, y)| view! { <circle cx=format!("{:.1}", sx(x)) cy=format!("{:.1}", sy(y)) r="2.2" fill=s.colour /> })
                 .collect_view();
