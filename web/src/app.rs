@@ -85,8 +85,10 @@ pub fn App() -> impl IntoView {
             <p class="key"><span class="swatch g"></span>" generator phase  "<span class="swatch d"></span>" discriminator phase (shaded in the plots)"</p>
             <section id="plots">
                 {move || {
-                    let [a, b, c, d] = plots(&reports.get(), &previous.get());
-                    let sft = sft_plot(&reports.get(), &previous.get());
+                    // Borrowed, not cloned: this redraws after every step.
+                    let (sft, [a, b, c, d], bars) = reports.with(|r| {
+                        previous.with(|p| (sft_plot(r, p), plots(r, p), kind_bars(r)))
+                    });
                     view! {
                         <Plot id="plot-sft" title="SFT" unit="loss (nats/token)" data=sft
                             note="the generator learns to copy the references; the loss falls, then flattens." />
@@ -98,7 +100,7 @@ pub fn App() -> impl IntoView {
                             note="fakes rise in G phases and fall in D phases; pair accuracy above 0.5 means D reads the rules." />
                         <Plot id="plot-eval" title="held-out pass rate" unit="share passed" data=d
                             note="the exact checkers on unseen prompts; above the SFT line is a real gain." />
-                        <KindBars bars=kind_bars(&reports.get()) />
+                        <KindBars bars=bars />
                     }
                 }}
             </section>

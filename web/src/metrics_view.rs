@@ -28,13 +28,8 @@ pub fn plots(reports: &[StepReport], previous: &[StepReport]) -> [PlotData; 4] {
 /// The SFT loss (the generator's cross-entropy on the references, per token) over the SFT steps: the first
 /// phase of every run, before any of the other plots has a point.
 pub fn sft_plot(reports: &[StepReport], previous: &[StepReport]) -> PlotData {
-    let loss = |reports: &[StepReport], label, colour| Series {
-        label,
-        colour,
-        points: reports.iter().filter_map(|r| r.metrics.get("loss/sft").map(|v| (r.step as f64, *v))).collect(),
-    };
-    let mut series = vec![loss(reports, "SFT loss", BLUE)];
-    series.extend(Some(loss(previous, "previous run", GREY)).filter(|s| !s.points.is_empty()));
+    let mut series = vec![metric(reports, "loss/sft", "SFT loss", BLUE, false)];
+    series.extend(Some(metric(previous, "loss/sft", "", BLUE, true)).filter(|s| !s.points.is_empty()));
     let last = series.iter().flat_map(|s| &s.points).map(|p| p.0).fold(0.0, f64::max);
     PlotData { series, steps: (0.0, last), spans: Vec::new(), refs: Vec::new() }
 }
@@ -66,12 +61,17 @@ fn phase_spans(reports: &[StepReport]) -> Vec<Span> {
     spans.into_iter().map(|(_, _, s)| s).collect()
 }
 
-fn series_of(reports: &[StepReport], previous: bool) -> [Vec<Series>; 4] {
-    let pick = |key: &'static str, label: &'static str, colour: &'static str| Series {
+/// One metric of the reports as a series by step; a previous run's is grey.
+fn metric(reports: &[StepReport], key: &str, label: &'static str, colour: &'static str, previous: bool) -> Series {
+    Series {
         label: if previous { "previous run" } else { label },
         colour: if previous { GREY } else { colour },
         points: reports.iter().filter_map(|r| r.metrics.get(key).map(|v| (r.step as f64, *v))).collect(),
-    };
+    }
+}
+
+fn series_of(reports: &[StepReport], previous: bool) -> [Vec<Series>; 4] {
+    let pick = |key, label, colour| metric(reports, key, label, colour, previous);
     [
         vec![pick("objective/scores", "reward: D's score of the rollouts", BLUE)],
         vec![pick("objective/kl", "KL to the SFT model", VERMILION)],

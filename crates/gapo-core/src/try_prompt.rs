@@ -1,7 +1,7 @@
 //! One prompt in; the generator's answer, the discriminator's score of it and the exact checker's verdict
 //! on each constraint out. The CLI's `generate` and the page's try-it box both call this.
 
-use crate::algo::discriminator::{Labelled, logits};
+use crate::algo::discriminator::{Labelled, logits, probability};
 use crate::error::Result;
 use crate::generation::complete;
 use crate::model::CausalLm;
@@ -49,7 +49,7 @@ pub async fn try_prompt(
             let rows: Vec<Labelled> = responses.iter().map(|r| (prompt.to_string(), r.clone(), 0.0)).collect();
             let refs: Vec<&Labelled> = rows.iter().collect();
             let logits = floats(logits(d, tokenizer, &refs, device)?).await?;
-            logits.into_iter().map(|s| Some(1.0 / (1.0 + (-(s as f64)).exp()))).collect()
+            logits.into_iter().map(|s| Some(probability(s))).collect()
         }
         None => vec![None; responses.len()],
     };

@@ -210,12 +210,8 @@ pub async fn evaluate(
         .sum::<f64>()
         / n;
     let mean_sigmoid = |want: f32| {
-        let v: Vec<f64> = all_logits
-            .iter()
-            .zip(&labels)
-            .filter(|(_, y)| **y == want)
-            .map(|(s, _)| 1.0 / (1.0 + (-(*s as f64)).exp()))
-            .collect();
+        let v: Vec<f64> =
+            all_logits.iter().zip(&labels).filter(|(_, y)| **y == want).map(|(s, _)| probability(*s)).collect();
         if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
     };
     Ok(DiscEval {
@@ -250,4 +246,9 @@ pub fn reward(
         RewardTransform::Logit => s,
         RewardTransform::Sigmoid => sigmoid(s),
     })
+}
+
+/// σ(D): a discriminator logit as the probability that the response is a real one for its prompt.
+pub fn probability(logit: f32) -> f64 {
+    1.0 / (1.0 + (-(logit as f64)).exp())
 }

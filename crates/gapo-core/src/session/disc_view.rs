@@ -4,7 +4,7 @@
 //! the first pair apart; one that reads only the prompts, or only the style, does not.
 
 use super::Session;
-use crate::algo::discriminator::evaluate;
+use crate::algo::discriminator::{evaluate, probability};
 use crate::error::Result;
 use crate::generation::complete;
 use crate::model::sampling::SamplingConfig;
@@ -69,7 +69,7 @@ impl Session {
             (rejected.prompt.clone(), fake.clone(), 0.0),
         ];
         let scores = evaluate(&disc.disc.valid(), &self.tokenizer, &rows, &self.device).await?.logits;
-        let sigma = |i: usize| 1.0 / (1.0 + (-(scores[i] as f64)).exp());
+        let sigma = |i: usize| probability(scores[i]);
         Ok(Some(DiscView {
             accepted_prompt: e.prompt.clone(),
             rejected_prompt: rejected.prompt,
